@@ -1,0 +1,19 @@
+"""What follows any change to a case once it is committed."""
+
+from django.db import transaction
+
+
+def case_changed(case_id):
+    """Refresh what derives from a case after the current transaction commits."""
+    transaction.on_commit(lambda: _after_commit(case_id))
+
+
+def _after_commit(case_id):
+    # Public-site work adds: search vector refresh and public cache invalidation.
+    # Open-data work adds: follower alerts for newly public items.
+    pass
+
+
+def record_actor(instance, actor):
+    """Attribute the next history record of instance to actor."""
+    instance._history_user = actor

@@ -1,0 +1,27 @@
+"""The litigation domain: cases, who takes part, where they are heard, what is due."""
+
+from .cases import Case, CaseLink, Counsel, Participation
+from .courts import Court
+from .deadlines import Deadline, ReminderDelivery
+from .parties import Party
+from .people import UserProfile
+from .proceedings import Decision, Filing, Hearing, Proceeding
+from .taxonomy import LegalGround, Technology
+
+__all__ = [
+    "Case",
+    "CaseLink",
+    "Counsel",
+    "Court",
+    "Deadline",
+    "Decision",
+    "Filing",
+    "Hearing",
+    "LegalGround",
+    "Participation",
+    "Party",
+    "Proceeding",
+    "ReminderDelivery",
+    "Technology",
+    "UserProfile",
+]

@@ -1,0 +1,36 @@
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+def in_language(english, russian):
+    """Return the Russian or English text for the active language, falling back to the other."""
+    if (get_language() or "en").startswith("ru"):
+        return russian or english
+    return english or russian
+
+
+class BilingualNameMixin(models.Model):
+    """A name in English with an optional Russian translation."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True, help_text=_("Name in English."))
+    name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True, help_text=_("Optional Russian name."))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_name(self):
+        return in_language(self.name, self.name_ru)
+
+
+class Result(models.TextChoices):
+    """How a court or forum disposed of a claim."""
+
+    GRANTED = "granted", _("Granted")
+    PARTLY_GRANTED = "partly_granted", _("Partly granted")
+    DISMISSED = "dismissed", _("Dismissed")
+    STRUCK_OUT = "struck_out", _("Struck out")
+    SETTLED = "settled", _("Settled")
+    VIOLATION = "violation", _("Violation found")
+    NO_VIOLATION = "no_violation", _("No violation")

@@ -1,0 +1,229 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from .base import Result, in_language
+from .queries import CaseQuerySet
+
+
+class Case(models.Model):
+    """A piece of surveillance litigation, followed through every court it reaches."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DECIDED = "decided", _("Decided")
+        ON_APPEAL = "on_appeal", _("On appeal")
+        SETTLED = "settled", _("Settled")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        CLOSED = "closed", _("Closed")
+
+    class Visibility(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=300, help_text=_("Title in English, e.g. 'Popova v. Moscow DIT'."))
+    title_ru = models.CharField(_("title in Russian"), max_length=300, blank=True)
+    original_title = models.CharField(
+        _("original-language title"), max_length=300, blank=True, help_text=_("The title as the court wrote it.")
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        blank=True,
+        help_text=_("Public URL name. Left blank, it is made from the title (Cyrillic is transliterated)."),
+    )
+    summary = models.TextField(_("summary"), blank=True, help_text=_("A few sentences in English, in plain words."))
+    summary_ru = models.TextField(_("summary in Russian"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Long account in Markdown. Raw HTML is removed when shown.")
+    )
+    country = CountryField(_("country"), help_text=_("Where the surveillance took place."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=20,
+        choices=Result.choices,
+        blank=True,
+        help_text=_("Overall result so far; recording a final decision updates it."),
+    )
+    filed_on = models.DateField(_("date filed"), null=True, blank=True)
+    technologies = models.ManyToManyField(
+        "cases.Technology", blank=True, related_name="cases", verbose_name=_("technologies")
+    )
+    grounds = models.ManyToManyField(
+        "cases.LegalGround", blank=True, related_name="cases", verbose_name=_("rights and legal grounds")
+    )
+    related_cases = models.ManyToManyField("self", blank=True, verbose_name=_("related cases"))
+    lead_lawyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_cases",
+        verbose_name=_("lead lawyer"),
+    )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="team_cases",
+        verbose_name=_("case team"),
+        help_text=_("Staff who may edit this case and receive its deadline reminders."),
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.DRAFT, editable=False
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    internal_notes = models.TextField(
+        _("internal notes"), blank=True, help_text=_("Strategy and private remarks. Never shown to the public.")
+    )
+    last_activity_on = models.DateField(
+        _("latest activity"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Date of the newest filing, hearing or decision."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_vector", "updated_at"])
+
+    class Meta:
+        ordering = ["-last_activity_on", "title"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(visibility="draft", published_at__isnull=True)
+                | models.Q(visibility="published", published_at__isnull=False),
+                name="case_published_has_published_at",
+            ),
+        ]
+        indexes = [models.Index(fields=["visibility", "country", "status"], name="case_public_filter_idx")]
+        permissions = [("publish_case", _("Can publish and unpublish cases"))]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            from ..slugs import unique_slug
+
+            self.slug = unique_slug(Case, self.title or self.title_ru or self.original_title, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("cases:case_detail", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.visibility == self.Visibility.PUBLISHED
+
+    @property
+    def display_title(self):
+        return in_language(self.title, self.title_ru)
+
+    @property
+    def display_summary(self):
+        return in_language(self.summary, self.summary_ru)
+
+
+class CaseLink(models.Model):
+    """A press article, official page or other source about a case."""
+
+    class Kind(models.TextChoices):
+        PRESS = "press", _("Press")
+        SOURCE = "source", _("Primary source")
+        ORGANISATION = "organisation", _("Organisation page")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links", verbose_name=_("case"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PRESS)
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("address"), max_length=1000)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        verbose_name = _("link")
+        verbose_name_plural = _("press and sources")
+        constraints = [models.UniqueConstraint(fields=["case", "url"], name="caselink_unique_url_per_case")]
+
+    def __str__(self):
+        return self.title
+
+
+class Participation(models.Model):
+    """A party's role in one case."""
+
+    class Role(models.TextChoices):
+        PLAINTIFF = "plaintiff", _("Plaintiff, applicant or claimant")
+        DEFENDANT = "defendant", _("Defendant or respondent")
+        INTERVENER = "intervener", _("Intervener")
+        THIRD_PARTY = "third_party", _("Third or interested party")
+        AMICUS = "amicus", _("Amicus curiae")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participations", verbose_name=_("case"))
+    party = models.ForeignKey(
+        "cases.Party",
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("party"),
+        help_text=_("A party still in a case cannot be deleted."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("E.g. 'joined on appeal'."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "party__name"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("parties and roles")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "party", "role"], name="participation_unique_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.party} ({self.get_role_display()})"
+
+
+class Counsel(models.Model):
+    """A lawyer, law firm or NGO representing a party in a case."""
+
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="counsel", verbose_name=_("represents")
+    )
+    name = models.CharField(_("lawyer"), max_length=200, blank=True, help_text=_("The lawyer's name, if a person."))
+    organisation = models.ForeignKey(
+        "cases.Party",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="counsel_roles",
+        verbose_name=_("firm or NGO"),
+        limit_choices_to={"kind__in": ["ngo", "law_firm", "company"]},
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("counsel")
+        verbose_name_plural = _("counsel")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name="") | models.Q(organisation__isnull=False),
+                name="counsel_has_name_or_organisation",
+            ),
+        ]
+
+    def __str__(self):
+        if self.name and self.organisation_id:
+            return f"{self.name} ({self.organisation})"
+        return self.name or str(self.organisation)

@@ -1,0 +1,53 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from .base import in_language
+
+
+class Party(models.Model):
+    """A person or organisation that takes part in one or more cases."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        NGO = "ngo", _("NGO")
+        COMPANY = "company", _("Company")
+        GOVERNMENT = "government", _("Government body")
+        AGENCY = "agency", _("Agency")
+        LAW_FIRM = "law_firm", _("Law firm")
+
+    name = models.CharField(_("name"), max_length=300, help_text=_("Full name as used in court documents."))
+    name_ru = models.CharField(_("name in Russian"), max_length=300, blank=True)
+    slug = models.SlugField(
+        _("slug"), max_length=80, unique=True, blank=True, help_text=_("Left blank, it is made from the name.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = CountryField(_("country"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            from ..slugs import unique_slug
+
+            self.slug = unique_slug(Party, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("cases:party_detail", args=[self.slug])
+
+    @property
+    def display_name(self):
+        return in_language(self.name, self.name_ru)

@@ -1,0 +1,216 @@
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..uploads import document_upload_to, validate_document
+from .base import Result
+from .courts import validate_timezone
+from .queries import CaseChildQuerySet, ProceedingQuerySet
+
+
+class Proceeding(models.Model):
+    """One case before one court; a case's proceedings form its appeal chain."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="proceedings", verbose_name=_("case"))
+    court = models.ForeignKey(
+        "cases.Court", on_delete=models.PROTECT, related_name="proceedings", verbose_name=_("court or forum")
+    )
+    docket_number = models.CharField(
+        _("docket or application number"), max_length=100, blank=True, help_text=_("E.g. 11519/20 at the ECHR.")
+    )
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    judges = models.CharField(_("judges"), max_length=500, blank=True, help_text=_("Names, separated by commas."))
+    appeals_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals",
+        verbose_name=_("appeal from"),
+        help_text=_("The lower proceeding of the same case that this one reviews."),
+    )
+
+    objects = ProceedingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+        verbose_name = _("proceeding")
+        verbose_name_plural = _("proceedings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="proceeding_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(appeals_from=models.F("id")), name="proceeding_not_appeal_of_itself"
+            ),
+        ]
+
+    def __str__(self):
+        number = f" {self.docket_number}" if self.docket_number else ""
+        return f"{self.court}{number}"
+
+    def clean(self):
+        if self.appeals_from_id and self.case_id and self.appeals_from.case_id != self.case_id:
+            raise ValidationError(
+                {"appeals_from": _("A proceeding can only appeal from another proceeding of the same case.")}
+            )
+
+
+class Filing(models.Model):
+    """A docket entry: something a party or the court put on file."""
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("Complaint or claim")
+        APPLICATION = "application", _("Application")
+        MOTION = "motion", _("Motion")
+        BRIEF = "brief", _("Brief or submission")
+        EVIDENCE = "evidence", _("Evidence")
+        APPEAL = "appeal", _("Appeal")
+        JUDGMENT = "judgment", _("Judgment")
+        ORDER = "order", _("Order")
+        CORRESPONDENCE = "correspondence", _("Correspondence")
+        OTHER = "other", _("Other")
+
+    proceeding = models.ForeignKey(
+        Proceeding, on_delete=models.CASCADE, related_name="filings", verbose_name=_("proceeding")
+    )
+    filed_on = models.DateField(_("filed on"))
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    filed_by = models.ForeignKey(
+        "cases.Participation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="filings",
+        verbose_name=_("filed by"),
+    )
+    document = models.FileField(
+        _("document"),
+        upload_to=document_upload_to,
+        blank=True,
+        validators=[validate_document],
+        help_text=_("PDF, DOCX, ODT, RTF, TXT, PNG or JPEG."),
+    )
+    is_public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_("Filings stay confidential until you tick this: they may hold strategy."),
+    )
+
+    objects = CaseChildQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["filed_on", "pk"]
+        verbose_name = _("filing")
+        verbose_name_plural = _("filings")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.filed_by_id and self.proceeding_id and self.filed_by.case_id != self.proceeding.case_id:
+            raise ValidationError({"filed_by": _("The filing party must take part in this case.")})
+
+
+class Hearing(models.Model):
+    """A hearing, stored in UTC and shown in its court's time zone."""
+
+    proceeding = models.ForeignKey(
+        Proceeding, on_delete=models.CASCADE, related_name="hearings", verbose_name=_("proceeding")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        validators=[validate_timezone],
+        help_text=_("The court's time zone, e.g. Europe/Moscow."),
+    )
+    place = models.CharField(_("place"), max_length=300, blank=True, help_text=_("Courtroom or address."))
+    summary = models.TextField(_("what happened"), blank=True)
+    is_public = models.BooleanField(_("public"), default=True, help_text=_("Untick for closed or private hearings."))
+
+    objects = CaseChildQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("hearing")
+        verbose_name_plural = _("hearings")
+        constraints = [models.CheckConstraint(condition=~models.Q(timezone=""), name="hearing_has_timezone")]
+
+    def __str__(self):
+        return f"{self.proceeding} {self.local_starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def local_starts_at(self):
+        return self.starts_at.astimezone(zoneinfo.ZoneInfo(self.timezone or "UTC"))
+
+
+class Decision(models.Model):
+    """A ruling or judgment that disposes of a proceeding, in whole or in part."""
+
+    proceeding = models.ForeignKey(
+        Proceeding, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("proceeding")
+    )
+    announced_on = models.DateField(_("announced on"))
+    final_form_on = models.DateField(
+        _("date in final form"),
+        null=True,
+        blank=True,
+        help_text=_("When the reasoned decision was made. Appeal periods run from this date."),
+    )
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    summary = models.TextField(_("summary"), blank=True)
+    document = models.FileField(_("document"), upload_to=document_upload_to, blank=True, validators=[validate_document])
+    is_final = models.BooleanField(
+        _("final"), default=False, help_text=_("No ordinary appeal lies; the case is over at this level.")
+    )
+    is_public = models.BooleanField(_("public"), default=True)
+
+    objects = CaseChildQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["announced_on", "pk"]
+        get_latest_by = "announced_on"
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(final_form_on__isnull=True) | models.Q(final_form_on__gte=models.F("announced_on")),
+                name="decision_final_form_not_before_announcement",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_result_display()}, {self.announced_on}"
+
+    @property
+    def clock_starts_on(self):
+        """Return the date appeal periods run from."""
+        return self.final_form_on or self.announced_on
+
+    def clean(self):
+        if (
+            self.proceeding_id
+            and self.proceeding.started_on
+            and self.announced_on
+            and self.announced_on < self.proceeding.started_on
+        ):
+            raise ValidationError(
+                {
+                    "announced_on": _("A decision cannot be dated before its proceeding started (%(date)s).")
+                    % {"date": self.proceeding.started_on}
+                }
+            )

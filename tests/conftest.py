@@ -1,0 +1,62 @@
+"""Shared fixtures: users in each role, real services, and a way to require them."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def need(condition, reason):
+    """Skip when a service is missing, or fail when CI requires every service."""
+    if condition:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def require_postgres(settings):
+    from django.db import connection
+
+    need(connection.vendor == "postgresql", "needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture
+def redis_url():
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL") or os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith("redis://"):
+        url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        need(False, f"needs Redis at {url}")
+    return url
+
+
+def make_user(django_user_model, username, group=None, **extra):
+    user = django_user_model.objects.create_user(
+        username=username, email=f"{username}@example.org", password="correct-horse-battery", is_staff=True, **extra
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return make_user(django_user_model, "editor", "Editors")
+
+
+@pytest.fixture
+def lawyer(django_user_model):
+    return make_user(django_user_model, "lawyer", "Lawyers")
+
+
+@pytest.fixture
+def other_lawyer(django_user_model):
+    return make_user(django_user_model, "other_lawyer", "Lawyers")
