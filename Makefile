@@ -5,8 +5,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+PYTEST_ARGS ?=
 
-.PHONY: run test setup system-deps lint check messages bench backup restore clean
+# command:package pairs installed from Debian when the command is missing.
+# Never `playwright install`: the browser tests use Debian's Chromium (no downloads here).
+RUN_DEPS := msgfmt:gettext
+TEST_DEPS := $(RUN_DEPS) chromium:chromium wrk:wrk pg_dump:postgresql-client
+define apt_need
+	@missing=""; for pair in $(1); do command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
+.PHONY: run test setup run-deps system-deps lint messages bench backup restore clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,35 +30,39 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP)
 
-# Debian's Chromium for the browser tests; never `playwright install` (no downloads here).
-system-deps:
-	@if ! command -v chromium >/dev/null; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; \
-	fi
+run-deps:
+	$(call apt_need,$(RUN_DEPS))
 
-messages: $(STAMP)
+system-deps:
+	$(call apt_need,$(TEST_DEPS))
+
+messages: $(STAMP) run-deps
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
+# SQLite and a folder-based Celery broker unless DATABASE_URL / CELERY_BROKER_URL are set.
+# The trap stops the worker and beat when the web server stops (Ctrl-C).
 run: $(STAMP) messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py setup_schedules
-	mkdir -p var/celery-queue var/celery-processed
+	mkdir -p var/celery-queue var/celery-processed var/media
 	@echo "Serving http://127.0.0.1:$(PORT)/ (admin at /admin/); Ctrl-C stops the web, worker and beat."
-	trap 'kill 0' EXIT INT TERM; \
+	trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT; \
 	$(BIN)/celery -A casetracker worker --loglevel=INFO --concurrency=2 & \
 	$(BIN)/celery -A casetracker beat --loglevel=INFO & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
 
+# pytest exits 5 when it collects nothing: say so loudly rather than pass on an empty suite.
 test: $(STAMP) system-deps messages
 	$(BIN)/python manage.py check
-	$(BIN)/pytest
+	@rc=0; $(BIN)/pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc = 5 ]; then echo "pytest collected no tests: the test suite is missing" >&2; fi; \
+	exit $$rc
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-bench: $(STAMP)
+bench: $(STAMP) system-deps
 	$(BIN)/python -m bench
 
 clean:
