@@ -2,13 +2,14 @@
 
 from .cases import Case, CaseLink, Counsel, Participation
 from .courts import Court
-from .deadlines import Deadline, ReminderDelivery
+from .deadlines import CalendarOverride, Deadline, ReminderDelivery
 from .parties import Party
 from .people import UserProfile
 from .proceedings import Decision, Filing, Hearing, Proceeding
 from .taxonomy import LegalGround, Technology
 
 __all__ = [
+    "CalendarOverride",
     "Case",
     "CaseLink",
     "Counsel",

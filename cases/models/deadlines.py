@@ -86,8 +86,10 @@ class Deadline(models.Model):
         verbose_name=_("generated from decision"),
         editable=False,
     )
+    warning = models.CharField(_("warning"), max_length=500, blank=True, editable=False)
     notes = models.TextField(_("notes"), blank=True)
     calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
+    overdue_notified_at = models.DateTimeField(_("overdue alert sent at"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -167,3 +169,50 @@ class ReminderDelivery(models.Model):
 
     def __str__(self):
         return f"{self.deadline} → {self.recipient} ({self.offset_days}d)"
+
+
+class CalendarOverride(models.Model):
+    """A staff exception to a holiday calendar: a court closure or an extra working day."""
+
+    class Calendar(models.TextChoices):
+        RU = "RU", _("Russia")
+        US = "US", _("United States federal")
+        GB_ENG = "GB-ENG", _("England and Wales")
+
+    calendar = models.CharField(_("calendar"), max_length=10, choices=Calendar.choices)
+    court = models.ForeignKey(
+        "cases.Court",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_overrides",
+        verbose_name=_("court"),
+        help_text=_("Blank applies to every court on this calendar."),
+    )
+    day = models.DateField(_("day"))
+    is_open = models.BooleanField(
+        _("court open"), default=False, help_text=_("Tick for an extra working day; leave unticked for a closure.")
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "court", "day"], name="calendar_override_one_per_court_day"),
+            models.UniqueConstraint(
+                fields=["calendar", "day"], condition=models.Q(court__isnull=True), name="calendar_override_one_per_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.get_calendar_display()}: {self.reason}"
+
+    def as_engine_override(self):
+        """Return the rules engine's plain form of this override."""
+        from ..deadlines.calendars import Override
+
+        return Override(day=self.day, open=self.is_open, reason=self.reason)
