@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "cases",
-    "alerts",
 ]
 
 MIDDLEWARE = [
