@@ -2,6 +2,9 @@
 
 from django.db import transaction
 
+from ..cache import invalidate_public_pages
+from ..search import refresh_search_vector
+
 
 def case_changed(case_id):
     """Refresh what derives from a case after the current transaction commits."""
@@ -9,9 +12,9 @@ def case_changed(case_id):
 
 
 def _after_commit(case_id):
-    # Public-site work adds: search vector refresh and public cache invalidation.
     # Open-data work adds: follower alerts for newly public items.
-    pass
+    refresh_search_vector(case_id)
+    invalidate_public_pages()
 
 
 def record_actor(instance, actor):

@@ -1,0 +1,110 @@
+"""The one FilterSet behind the public case list, its CSV and Atom variants, and the API.
+
+A value that does not validate (an unknown slug, a malformed date, a year out of range)
+is dropped and reported in `form.errors`; it never raises.
+"""
+
+import django_filters as filters
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from . import selectors
+from .models import Case, Court
+from .models.base import Result
+from .search import search_cases
+
+YEAR_CHOICES = [(str(year), str(year)) for year in range(1950, 2101)]
+Q_MAX_LENGTH = 500
+
+
+class Sort:
+    """Orderings offered on the list; relevance is the default when searching."""
+
+    ACTIVITY = "activity"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    TITLE = "title"
+    RELEVANCE = "relevance"
+
+    CHOICES = [
+        (ACTIVITY, _("Latest activity")),
+        (NEWEST, _("Date filed, newest first")),
+        (OLDEST, _("Date filed, oldest first")),
+        (TITLE, _("Title")),
+        (RELEVANCE, _("Best match")),
+    ]
+    ORDER_BY = {
+        ACTIVITY: [F("last_activity_on").desc(nulls_last=True), "title", "pk"],
+        NEWEST: [F("filed_on").desc(nulls_last=True), "title", "pk"],
+        OLDEST: [F("filed_on").asc(nulls_last=True), "title", "pk"],
+        TITLE: ["title", "pk"],
+    }
+
+
+def _country_choices():
+    return list(countries)
+
+
+class CaseFilter(filters.FilterSet):
+    """Filter published cases by facet, full-text query and sort order."""
+
+    q = filters.CharFilter(label=_("Search"), method="filter_q", max_length=Q_MAX_LENGTH)
+    country = filters.MultipleChoiceFilter(label=_("Country"), choices=_country_choices)
+    technology = filters.ModelMultipleChoiceFilter(
+        label=_("Technology"),
+        field_name="technologies__slug",
+        to_field_name="slug",
+        queryset=lambda request: selectors.public_technologies(),
+        distinct=True,
+    )
+    ground = filters.ModelMultipleChoiceFilter(
+        label=_("Right or ground"),
+        field_name="grounds__slug",
+        to_field_name="slug",
+        queryset=lambda request: selectors.public_grounds(),
+        distinct=True,
+    )
+    court_level = filters.MultipleChoiceFilter(
+        label=_("Court level"), field_name="proceedings__court__level", choices=Court.Level.choices, distinct=True
+    )
+    status = filters.MultipleChoiceFilter(label=_("Status"), choices=Case.Status.choices)
+    outcome = filters.MultipleChoiceFilter(label=_("Outcome"), choices=Result.choices)
+    year = filters.MultipleChoiceFilter(label=_("Year filed"), field_name="filed_on__year", choices=YEAR_CHOICES)
+    filed_after = filters.DateFilter(label=_("Filed on or after"), field_name="filed_on", lookup_expr="gte")
+    filed_before = filters.DateFilter(label=_("Filed on or before"), field_name="filed_on", lookup_expr="lte")
+    party = filters.ModelMultipleChoiceFilter(
+        label=_("Party"),
+        field_name="participations__party__slug",
+        to_field_name="slug",
+        queryset=lambda request: selectors.public_parties(),
+        distinct=True,
+    )
+    sort = filters.ChoiceFilter(label=_("Sort by"), choices=Sort.CHOICES, method="filter_sort", empty_label=None)
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = selectors.public_cases()
+        super().__init__(data, queryset, **kwargs)
+
+    def filter_q(self, queryset, name, value):
+        return search_cases(queryset, value.strip())
+
+    def filter_sort(self, queryset, name, value):
+        # Applied last in filter_queryset, once every other filter has run.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        sort = data.get("sort") or (Sort.RELEVANCE if data.get("q") else Sort.ACTIVITY)
+        if sort == Sort.RELEVANCE:
+            # Relevance needs a search rank; without a query fall back to activity.
+            if "rank" in queryset.query.annotations:
+                return queryset.order_by("-rank", "title", "pk")
+            sort = Sort.ACTIVITY
+        return queryset.order_by(*Sort.ORDER_BY[sort])

@@ -1,0 +1,84 @@
+"""Full-text search over cases, in English and Russian.
+
+On PostgreSQL each case's `search_vector` holds its titles, summaries, party names and
+docket numbers, stemmed with both the English and the Russian configuration (and the
+`simple` one, so names and numbers match as typed). Other databases get a plain
+case-insensitive substring search.
+"""
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, Q, TextField, Value
+
+from .models import Case
+
+CONFIGS = ("english", "russian", "simple")
+MAX_QUERY_CHARS = 200
+
+
+def _documents(case):
+    """Return (weight, text) pairs to index for case, most important first."""
+    names = []
+    for participation in case.participations.all():
+        names += [participation.party.name, participation.party.name_ru]
+    dockets = [proceeding.docket_number for proceeding in case.proceedings.all()]
+    return [
+        ("A", " ".join([case.title, case.title_ru, case.original_title])),
+        ("B", " ".join(names + dockets)),
+        ("C", " ".join([case.summary, case.summary_ru])),
+    ]
+
+
+def _vector(case):
+    vector = None
+    for weight, text in _documents(case):
+        for config in CONFIGS:
+            part = SearchVector(Value(text, output_field=TextField()), config=config, weight=weight)
+            vector = part if vector is None else vector + part
+    return vector
+
+
+def refresh_search_vector(case_id):
+    """Recompute one case's search vector from its current data (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return
+    case = (
+        Case.objects.filter(pk=case_id)
+        .prefetch_related("participations__party", "proceedings")
+        .only("pk", "title", "title_ru", "original_title", "summary", "summary_ru")
+        .first()
+    )
+    if case is not None:
+        Case.objects.filter(pk=case_id).update(search_vector=_vector(case))
+
+
+def refresh_all_search_vectors():
+    """Recompute every case's search vector, e.g. after a party is renamed."""
+    for case_id in Case.objects.values_list("pk", flat=True).iterator():
+        refresh_search_vector(case_id)
+
+
+def search_cases(queryset, text):
+    """Filter queryset to cases matching text; on PostgreSQL also annotate `rank`."""
+    text = text[:MAX_QUERY_CHARS]
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        query = None
+        for config in CONFIGS:
+            part = SearchQuery(text, config=config, search_type="websearch")
+            query = part if query is None else query | part
+        return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+    matches = Q()
+    for field in (
+        "title",
+        "title_ru",
+        "original_title",
+        "summary",
+        "summary_ru",
+        "participations__party__name",
+        "participations__party__name_ru",
+        "proceedings__docket_number",
+    ):
+        matches |= Q(**{f"{field}__icontains": text})
+    return queryset.filter(pk__in=Case.objects.filter(matches).values("pk"))

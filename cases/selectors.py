@@ -1,0 +1,298 @@
+"""Public reads: the only way pages, feeds, the API, exports and emails get case data.
+
+Everything here is built on the `.public()` querysets, so a draft case, a confidential
+filing or a private hearing can never be returned. A non-public record raises the same
+Http404 as a missing one.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import ExtractYear
+from django.http import Http404
+from django.utils.translation import gettext
+
+from .models import Case, Counsel, Court, Decision, Filing, Hearing, LegalGround, Participation, Party, Technology
+from .models.proceedings import Proceeding
+
+
+def public_cases():
+    """Return published cases with what a list row shows, newest activity first."""
+    return (
+        Case.objects.public()
+        .prefetch_related("technologies")
+        .order_by(F("last_activity_on").desc(nulls_last=True), "title", "pk")
+    )
+
+
+def _public_proceedings():
+    return (
+        Proceeding.objects.public()
+        .select_related("court")
+        .prefetch_related(
+            Prefetch(
+                "filings",
+                queryset=Filing.objects.public().select_related("filed_by__party").order_by("filed_on", "pk"),
+                to_attr="public_filings",
+            ),
+            Prefetch(
+                "hearings", queryset=Hearing.objects.public().order_by("starts_at", "pk"), to_attr="public_hearings"
+            ),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.public().order_by("announced_on", "pk"),
+                to_attr="public_decisions",
+            ),
+        )
+        .order_by(F("started_on").asc(nulls_last=True), "pk")
+    )
+
+
+def _participations():
+    return Participation.objects.select_related("party").prefetch_related(
+        Prefetch("counsel", queryset=Counsel.objects.select_related("organisation"))
+    )
+
+
+def public_case_detail(slug):
+    """Return a published case with everything its page shows prefetched, or raise Http404.
+
+    Proceedings carry `public_filings`, `public_hearings` and `public_decisions`; the case
+    carries `public_proceedings` and `public_related` (published related cases only).
+    """
+    queryset = Case.objects.public().prefetch_related(
+        Prefetch("proceedings", queryset=_public_proceedings(), to_attr="public_proceedings"),
+        Prefetch("participations", queryset=_participations()),
+        Prefetch("related_cases", queryset=Case.objects.public().order_by("title"), to_attr="public_related"),
+        "technologies",
+        "grounds",
+        "links",
+    )
+    try:
+        return queryset.get(slug=slug)
+    except Case.DoesNotExist:
+        raise Http404("No such case.") from None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One public filing, hearing or decision on a case's merged timeline."""
+
+    kind: str  # "filing", "hearing" or "decision"
+    date: datetime.date
+    item: object
+    proceeding: Proceeding
+
+    @property
+    def anchor(self):
+        return f"{self.kind}-{self.item.pk}"
+
+
+# Same-day entries read in the order they happen: filed, heard, decided.
+_KIND_ORDER = {"filing": 0, "hearing": 1, "decision": 2}
+
+
+def public_timeline(case, *, newest_first=False):
+    """Return one merged, dated list of a case's public filings, hearings and decisions.
+
+    `case` must come from public_case_detail(), whose prefetches hold only public records.
+    """
+    entries = []
+    for proceeding in case.public_proceedings:
+        entries += [TimelineEntry("filing", f.filed_on, f, proceeding) for f in proceeding.public_filings]
+        entries += [
+            TimelineEntry("hearing", h.local_starts_at.date(), h, proceeding) for h in proceeding.public_hearings
+        ]
+        entries += [TimelineEntry("decision", d.announced_on, d, proceeding) for d in proceeding.public_decisions]
+    entries.sort(key=lambda e: (e.date, _KIND_ORDER[e.kind], e.item.pk), reverse=newest_first)
+    return entries
+
+
+def parties_by_side(case):
+    """Return [(role label, [participation, ...]), ...] in role order, for a case from public_case_detail()."""
+    sides = {}
+    for participation in case.participations.all():
+        sides.setdefault(participation.role, []).append(participation)
+    return [(label, sides[role]) for role, label in Participation.Role.choices if role in sides]
+
+
+def public_documents(case):
+    """Return the public filings and decisions of a case that have a document, oldest first."""
+    return [entry for entry in public_timeline(case) if entry.kind != "hearing" and entry.item.document]
+
+
+# Entities appear publicly only through a published case, so a party, court or term
+# that is only in drafts stays unknown.
+
+
+def public_parties():
+    """Return parties that take part in, or act as counsel in, a published case."""
+    public_ids = Case.objects.public().values("pk")
+    return Party.objects.filter(
+        Q(participations__case__in=public_ids) | Q(counsel_roles__participation__case__in=public_ids)
+    ).distinct()
+
+
+def public_courts():
+    """Return courts that hear a published case."""
+    return Court.objects.filter(proceedings__case__in=Case.objects.public().values("pk")).distinct()
+
+
+def public_technologies():
+    """Return technologies challenged in a published case."""
+    return Technology.objects.filter(cases__in=Case.objects.public().values("pk")).distinct()
+
+
+def public_grounds():
+    """Return rights and legal grounds at issue in a published case."""
+    return LegalGround.objects.filter(cases__in=Case.objects.public().values("pk")).distinct()
+
+
+def _get_or_404(queryset, slug):
+    try:
+        return queryset.get(slug=slug)
+    except queryset.model.DoesNotExist:
+        raise Http404("Not found.") from None
+
+
+def public_party(slug):
+    """Return a party that appears in a published case, or raise Http404."""
+    return _get_or_404(public_parties(), slug)
+
+
+def public_party_roles(party):
+    """Return [(role label, [case, ...]), ...] for a party's published cases; counsel roles come last."""
+    roles = {}
+    participations = (
+        Participation.objects.filter(party=party, case__in=Case.objects.public().values("pk"))
+        .select_related("case")
+        .order_by("role", "case__title")
+    )
+    for participation in participations:
+        roles.setdefault(participation.get_role_display(), []).append(participation.case)
+    counsel_cases = (
+        Case.objects.public().filter(participations__counsel__organisation=party).distinct().order_by("title")
+    )
+    if counsel_cases:
+        roles[gettext("Counsel")] = list(counsel_cases)
+    return list(roles.items())
+
+
+def public_court(slug):
+    """Return a court that hears a published case, or raise Http404."""
+    return _get_or_404(public_courts(), slug)
+
+
+def public_court_proceedings(court):
+    """Return a court's proceedings in published cases, with their case, newest first."""
+    return (
+        Proceeding.objects.public()
+        .filter(court=court)
+        .select_related("case")
+        .order_by(F("started_on").desc(nulls_last=True), "pk")
+    )
+
+
+def public_technology(slug):
+    """Return a technology challenged in a published case, or raise Http404."""
+    return _get_or_404(public_technologies(), slug)
+
+
+def public_latest_events(limit=30, *, case=None):
+    """Return the newest public filings and decisions, site-wide or for one case, newest first.
+
+    Each entry is a TimelineEntry whose proceeding has its case and court loaded.
+    """
+    filings = Filing.objects.public().select_related("proceeding__case", "proceeding__court")
+    decisions = Decision.objects.public().select_related("proceeding__case", "proceeding__court")
+    if case is not None:
+        filings = filings.filter(proceeding__case=case)
+        decisions = decisions.filter(proceeding__case=case)
+    entries = [
+        TimelineEntry("filing", f.filed_on, f, f.proceeding) for f in filings.order_by("-filed_on", "-pk")[:limit]
+    ]
+    entries += [
+        TimelineEntry("decision", d.announced_on, d, d.proceeding)
+        for d in decisions.order_by("-announced_on", "-pk")[:limit]
+    ]
+    entries.sort(key=lambda e: (e.date, _KIND_ORDER[e.kind], e.item.pk), reverse=True)
+    return entries[:limit]
+
+
+def public_case_for_feed(slug):
+    """Return a published case (without prefetches) for its feed, or raise Http404."""
+    return _get_or_404(Case.objects.public(), slug)
+
+
+def headline_counts():
+    """Return counts for the home page: published cases, countries, decided cases."""
+    cases = Case.objects.public()
+    return cases.aggregate(
+        cases=Count("pk"),
+        countries=Count("country", distinct=True),
+        decided=Count("pk", filter=~Q(outcome="")),
+    )
+
+
+def facet_counts(queryset):
+    """Return {facet: [(value, label, count), ...]} over the cases in queryset (which must be public).
+
+    Counts are of distinct cases, highest first; only values with at least one case appear.
+    """
+    cases = Case.objects.filter(pk__in=queryset.order_by().values("pk"))
+
+    def count(field, *label_fields):
+        rows = (
+            cases.exclude(**{f"{field}__isnull": True})
+            .values(field, *label_fields)
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("-n", field)
+        )
+        return [(row[field], row, row["n"]) for row in rows]
+
+    return {
+        "country": count("country"),
+        "technology": count("technologies__slug", "technologies__name", "technologies__name_ru"),
+        "ground": count("grounds__slug", "grounds__name", "grounds__name_ru"),
+        "court_level": count("proceedings__court__level"),
+        "status": count("status"),
+        "outcome": [row for row in count("outcome") if row[0]],
+        "year": count_years(cases),
+        "party": count("participations__party__slug", "participations__party__name", "participations__party__name_ru"),
+    }
+
+
+def count_years(cases):
+    """Return [(year, row, count), ...] of cases by year filed, newest year first."""
+    rows = (
+        cases.exclude(filed_on__isnull=True)
+        .annotate(year=ExtractYear("filed_on"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+    )
+    return [(row["year"], row, row["n"]) for row in rows]
+
+
+def public_stats():
+    """Return the numbers behind /stats/: by year and outcome, by technology, by country."""
+    cases = Case.objects.public()
+    by_year_outcome = (
+        cases.exclude(filed_on__isnull=True)
+        .annotate(year=ExtractYear("filed_on"))
+        .values("year", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by("year", "outcome")
+    )
+    by_technology = (
+        Technology.objects.filter(cases__in=cases.values("pk"))
+        .annotate(n=Count("cases", distinct=True))
+        .order_by("-n", "name")
+    )
+    by_country = cases.values("country").annotate(n=Count("pk")).order_by("-n", "country")
+    return {
+        "by_year_outcome": list(by_year_outcome),
+        "by_technology": list(by_technology),
+        "by_country": list(by_country),
+    }
