@@ -296,3 +296,8 @@ def public_stats():
         "by_technology": list(by_technology),
         "by_country": list(by_country),
     }
+
+
+def public_case_items(kind):
+    """Return the public filings, hearings or decisions (kind "filing", "hearing", "decision") of published cases."""
+    return {"filing": Filing, "hearing": Hearing, "decision": Decision}[kind].objects.public()

@@ -14,5 +14,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("cases.urls")),
+    path("", include("alerts.urls")),
     prefix_default_language=False,
 )

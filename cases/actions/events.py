@@ -12,9 +12,11 @@ def case_changed(case_id):
 
 
 def _after_commit(case_id):
-    # Open-data work adds: follower alerts for newly public items.
+    from alerts.actions import queue_alerts_for_case
+
     refresh_search_vector(case_id)
     invalidate_public_pages()
+    queue_alerts_for_case(case_id)
 
 
 def record_actor(instance, actor):

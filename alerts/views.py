@@ -1,0 +1,104 @@
+"""The follow form's target and the pages behind the confirmation and unsubscribe links."""
+
+from django.conf import settings
+from django.http import QueryDict
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import selectors
+from cases.filters import CaseFilter
+
+from . import actions
+from .forms import FollowForm
+from .models import Subscriber
+from .ratelimit import allow
+
+# Paging and output format are not part of what a list follow matches.
+IGNORED_LIST_PARAMS = ("page", "cursor", "format", "sort")
+
+
+def _limits():
+    return (
+        getattr(settings, "ALERTS_RATE_PER_IP", 10),
+        getattr(settings, "ALERTS_RATE_PER_ADDRESS", 3),
+        getattr(settings, "ALERTS_RATE_WINDOW", 3600),
+    )
+
+
+def _list_query(raw):
+    """Return the list filter as a canonical query string, or None if the filter is invalid."""
+    params = QueryDict(raw.lstrip("?"), mutable=True)
+    for name in IGNORED_LIST_PARAMS:
+        params.pop(name, None)
+    for name in [name for name, values in params.lists() if not any(values)]:
+        del params[name]
+    if not CaseFilter(params, queryset=selectors.public_cases()).is_valid():
+        return None
+    return "&".join(sorted(params.urlencode().split("&")))
+
+
+@require_POST
+def follow(request):
+    """Record a follow and send the confirmation link; the form never says whether an address is known."""
+    form = FollowForm(request.POST)
+    case = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["case"]:
+            case = selectors.public_cases().filter(slug=data["case"]).first()
+            if case is None:
+                form.add_error(None, _("This case cannot be followed."))
+        else:
+            data["query"] = _list_query(data["query"])
+            if data["query"] is None:
+                form.add_error(None, _("This list filter is not valid."))
+    if not form.is_valid():
+        return render(request, "alerts/follow.html", {"form": form}, status=400)
+    per_ip, per_address, window = _limits()
+    ip_ok = allow(f"follow-ip:{request.META.get('REMOTE_ADDR', '')}", per_ip, window)
+    if not (ip_ok and allow(f"follow-address:{data['email']}", per_address, window)):
+        response = render(request, "alerts/rate_limited.html", status=429)
+        response["Retry-After"] = str(window)
+        return response
+    actions.subscribe(
+        data["email"],
+        data["frequency"],
+        case=case,
+        query="" if case else data["query"],
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    return render(request, "alerts/check_email.html", {"email": data["email"], "case": case})
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """Show a button that confirms the follow (GET), and confirm it (POST)."""
+    if request.method == "GET":
+        try:
+            actions.confirm_token_data(token)
+        except actions.BadToken:
+            return render(request, "alerts/bad_link.html", status=400)
+        return render(request, "alerts/confirm.html", {"token": token})
+    try:
+        follow = actions.confirm_follow(token)
+    except actions.BadToken:
+        return render(request, "alerts/bad_link.html", status=400)
+    return render(request, "alerts/confirmed.html", {"follow": follow})
+
+
+@csrf_exempt  # RFC 8058 one-click: mail clients POST without a CSRF token; the secret token is the check.
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """Show a button that unsubscribes (GET), and delete the address with everything it follows (POST)."""
+    if request.method == "GET":
+        if not Subscriber.objects.filter(token=token).exists():
+            return render(request, "alerts/bad_link.html", status=400)
+        return render(request, "alerts/unsubscribe.html", {"token": token})
+    try:
+        actions.unsubscribe(token)
+    except actions.BadToken:
+        return render(request, "alerts/bad_link.html", status=400)
+    return render(request, "alerts/unsubscribed.html")
