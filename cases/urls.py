@@ -1,14 +1,21 @@
 from django.urls import path
 
-from . import views
+from . import documents, feeds, views
+from .cache import cache_public_page
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("cases/", views.case_list, name="case_list"),
+    path("cases/export.csv", views.case_list_csv, name="case_list_csv"),
+    path("cases/feed.atom", cache_public_page(feeds.CaseListFeed()), name="case_list_feed"),
     path("cases/<slug:slug>/", views.case_detail, name="case_detail"),
+    path("cases/<slug:slug>/feed.atom", cache_public_page(feeds.CaseFeed()), name="case_feed"),
     path("parties/<slug:slug>/", views.party_detail, name="party_detail"),
     path("courts/<slug:slug>/", views.court_detail, name="court_detail"),
-    path("documents/<str:kind>/<int:pk>/", views.document_download, name="document_download"),
+    path("technologies/<slug:slug>/", views.technology_detail, name="technology_detail"),
+    path("stats/", views.stats, name="stats"),
+    path("feeds/latest.atom", cache_public_page(feeds.LatestFeed()), name="latest_feed"),
+    path("documents/<str:kind>/<int:pk>/", documents.document_download, name="document_download"),
 ]

@@ -47,6 +47,51 @@ def make_user(django_user_model, username, group=None, **extra):
     return user
 
 
+def otp_verify(client, user):
+    """Mark client's session as having passed the second factor, as the admin login form does."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="authenticator", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture
+def client(client):
+    """The test client; its force_login also passes the admin's second factor (see casetracker/admin.py).
+
+    Tests of the two-factor login itself use a plain django.test.Client.
+    """
+    force_login = client.force_login
+
+    def force_login_verified(user, backend=None):
+        force_login(user, backend)
+        otp_verify(client, user)
+
+    client.force_login = force_login_verified
+    return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def otp_login(client):
+    """Log a user into the admin with both factors: otp_login(editor)."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
 @pytest.fixture
 def editor(django_user_model):
     return make_user(django_user_model, "editor", "Editors")

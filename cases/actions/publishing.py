@@ -1,0 +1,41 @@
+"""Publishing and unpublishing cases."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Case
+from .events import case_changed, record_actor
+
+
+def can_publish(actor):
+    """Return whether actor may publish; None is the system itself (management commands)."""
+    return actor is None or actor.has_perm("cases.publish_case")
+
+
+def _set_visibility(case, visibility, published_at, *, actor):
+    if not can_publish(actor):
+        raise PermissionDenied(_("Only editors can publish or unpublish cases."))
+    if case.visibility == visibility:
+        # Re-publishing keeps the original published_at, so feeds do not see a new item.
+        return case
+    case.visibility = visibility
+    case.published_at = published_at
+    case.full_clean()
+    record_actor(case, actor)
+    case.save()
+    case_changed(case.pk)
+    return case
+
+
+@transaction.atomic
+def publish_case(case, *, actor):
+    """Make a case public, stamping published_at; refuse actors without `cases.publish_case`."""
+    return _set_visibility(case, Case.Visibility.PUBLISHED, timezone.now(), actor=actor)
+
+
+@transaction.atomic
+def unpublish_case(case, *, actor):
+    """Return a case to draft; refuse actors without `cases.publish_case`."""
+    return _set_visibility(case, Case.Visibility.DRAFT, None, actor=actor)

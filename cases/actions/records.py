@@ -1,0 +1,46 @@
+"""Saving and deleting the records lawyers edit in the admin: cases and everything that hangs off them."""
+
+from django.db import transaction
+
+from ..models import Case
+from .events import case_changed, record_actor
+
+
+def case_id_of(obj):
+    """Return the id of the case obj belongs to, or None for shared records (parties, courts)."""
+    if isinstance(obj, Case):
+        return obj.pk
+    for path in ("case", "proceeding", "participation"):
+        if getattr(obj, f"{path}_id", None):
+            return case_id_of(getattr(obj, path))
+    return None
+
+
+@transaction.atomic
+def save_record(obj, *, actor):
+    """Validate and save a case, party, court or a record of a case, attributing the change to actor.
+
+    Decisions go through `save_decision` and deadlines through `save_deadline` instead.
+    """
+    obj.full_clean()
+    record_actor(obj, actor)
+    obj.save()
+    _changed(obj)
+    return obj
+
+
+@transaction.atomic
+def delete_record(obj, *, actor):
+    """Delete a record, attributing the deletion to actor; raises ProtectedError if others still use it."""
+    case_id = case_id_of(obj)
+    record_actor(obj, actor)
+    obj.delete()
+    if case_id:
+        # A deleted case must leave public caches and search too.
+        case_changed(case_id)
+
+
+def _changed(obj):
+    case_id = case_id_of(obj)
+    if case_id:
+        case_changed(case_id)

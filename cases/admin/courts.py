@@ -1,0 +1,16 @@
+"""Courts and forums, with their time zones and where their appeals go."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..models import Court
+from .mixins import ActionAdmin
+
+
+@admin.register(Court)
+class CourtAdmin(ActionAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "level", "country", "timezone", "appeals_to"]
+    list_select_related = ["appeals_to"]
+    list_filter = ["level", "country"]
+    search_fields = ["name", "name_ru", "slug"]
+    autocomplete_fields = ["appeals_to"]

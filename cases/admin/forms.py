@@ -1,0 +1,126 @@
+"""Admin forms that need more than the model gives: hearing times in the court's zone, narrowed choices."""
+
+import zoneinfo
+
+from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
+from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Decision, Filing, Hearing, Participation
+
+TIMEZONE_CHOICES = [("", "---------")] + [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class HearingForm(forms.ModelForm):
+    """Take a hearing's date and time as the clock on the courtroom wall, in the hearing's time zone."""
+
+    timezone = forms.ChoiceField(
+        label=_("time zone"),
+        choices=TIMEZONE_CHOICES,
+        help_text=_("The start time is read in this zone. New hearings start with the court's."),
+        error_messages={"required": _("Choose the time zone the hearing takes place in, e.g. Europe/Moscow.")},
+    )
+
+    class Meta:
+        model = Hearing
+        fields = ["starts_at", "timezone", "place", "summary", "is_public"]
+        help_texts = {"starts_at": _("Local time at the court, in the time zone beside it.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Show the stored UTC instant back as the court's local time, without a zone to convert it again.
+            self.initial["starts_at"] = self.instance.local_starts_at.replace(tzinfo=None)
+        elif self.instance.proceeding_id and not self.initial.get("timezone"):
+            self.initial["timezone"] = self.instance.proceeding.court.timezone
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, zone_name = cleaned.get("starts_at"), cleaned.get("timezone")
+        if starts_at and zone_name:
+            # The field read the wall-clock time in the site's zone; read it again in the hearing's.
+            wall_clock = timezone.make_naive(starts_at)
+            cleaned["starts_at"] = timezone.make_aware(wall_clock, zoneinfo.ZoneInfo(zone_name))
+        return cleaned
+
+
+class FilingInlineFormSet(BaseInlineFormSet):
+    """Offer only this case's parties as "filed by", fetched once for all the rows."""
+
+    @cached_property
+    def _filed_by(self):
+        parties = Participation.objects.filter(case_id=self.instance.case_id).select_related("party")
+        return parties, [("", "---------")] + [(p.pk, str(p)) for p in parties]
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields.get("filed_by")
+        if field is not None:
+            field.queryset, field.choices = self._filed_by
+
+
+class StoredDocument:
+    """What the file widget shows for a stored document: a link to the permission-checking download view."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def __str__(self):
+        return str(_("Download"))
+
+
+class DocumentInput(AdminFileWidget):
+    """A file input whose "currently" link goes through the download view, never to the storage path."""
+
+    download_url = None
+
+    def format_value(self, value):
+        if self.is_initial(value) and self.download_url:
+            return StoredDocument(self.download_url)
+        return None
+
+
+class DocumentForm(forms.ModelForm):
+    """Point the document widget of a filing or decision at its download URL."""
+
+    document_kind = None  # "filing" or "decision", as in the download URL
+
+    class Meta:
+        widgets = {"document": DocumentInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("document")
+        if field is not None and self.instance.pk:
+            field.widget.download_url = reverse("cases:document_download", args=[self.document_kind, self.instance.pk])
+
+
+class FilingForm(DocumentForm):
+    document_kind = "filing"
+
+    class Meta(DocumentForm.Meta):
+        model = Filing
+        fields = ["filed_on", "kind", "title", "filed_by", "description", "document", "is_public"]
+
+
+class DecisionForm(DocumentForm):
+    document_kind = "decision"
+
+    class Meta(DocumentForm.Meta):
+        model = Decision
+        fields = ["announced_on", "final_form_on", "result", "is_final", "summary", "document", "is_public"]
+
+
+class DeadlineInlineForm(forms.ModelForm):
+    """A deadline row with a way to mark it done or cancelled through the deadline actions."""
+
+    class Mark(models.TextChoices):
+        DONE = "done", _("Mark done")
+        CANCEL = "cancel", _("Cancel it")
+
+    mark = forms.ChoiceField(label=_("close"), choices=[("", "---------"), *Mark.choices], required=False)

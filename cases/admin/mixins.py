@@ -1,0 +1,93 @@
+"""What every case admin shares: writes go through the actions, lawyers edit only their own cases."""
+
+from django.contrib import admin
+
+from ..actions.deadlines import cancel_deadline, complete_deadline, save_deadline
+from ..actions.decisions import save_decision
+from ..actions.records import case_id_of, delete_record, save_record
+from ..models import Case, Deadline, Decision
+
+CLOSE_DEADLINE = {"done": complete_deadline, "cancel": cancel_deadline}
+
+
+def save_with_action(obj, *, actor, form=None):
+    """Save obj through the action that owns its kind of record."""
+    if isinstance(obj, Decision):
+        return save_decision(obj, actor=actor)
+    if isinstance(obj, Deadline):
+        cleaned = form.cleaned_data if form is not None else {}
+        save_deadline(obj, actor=actor, responsible=cleaned.get("responsible"))
+        close = CLOSE_DEADLINE.get(cleaned.get("mark"))
+        return close(obj, actor=actor) if close else obj
+    return save_record(obj, actor=actor)
+
+
+def may_edit(request, obj):
+    """Return whether the user may change obj: editors always, lawyers only on their own cases' records."""
+    case_id = case_id_of(obj) if obj is not None else None
+    if case_id is None:
+        return True
+    # One request asks this for the page, every inline and every permission; ask the database once.
+    cache = request.__dict__.setdefault("_editable_cases", {})
+    if case_id not in cache:
+        cache[case_id] = Case.objects.editable_by(request.user).filter(pk=case_id).exists()
+    return cache[case_id]
+
+
+class CaseScopedPermissions:
+    """Limit change and delete to cases the user may edit; for inlines obj is the parent record."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_edit(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Case:
+            # A lawyer may only attach records to cases they work on.
+            kwargs["queryset"] = Case.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class InlinePermissions(CaseScopedPermissions):
+    """Make an inline read-only on cases the user may not edit."""
+
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and may_edit(request, obj)
+
+
+class ScopedTabularInline(InlinePermissions, admin.TabularInline):
+    pass
+
+
+class ScopedStackedInline(InlinePermissions, admin.StackedInline):
+    pass
+
+
+class ActionAdmin(CaseScopedPermissions):
+    """Route the admin's saves and deletes, including inline ones, through the actions."""
+
+    def save_model(self, request, obj, form, change):
+        save_with_action(obj, actor=request.user, form=form)
+
+    def delete_model(self, request, obj):
+        delete_record(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            delete_record(obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            delete_record(obj, actor=request.user)
+        for inline_form in formset.saved_forms:
+            self.prepare_inline(inline_form.instance, form.instance)
+            save_with_action(inline_form.instance, actor=request.user, form=inline_form)
+        formset.save_m2m()
+
+    def prepare_inline(self, obj, parent):
+        """Fill in what an inline record derives from its parent before it is validated and saved."""
