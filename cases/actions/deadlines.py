@@ -1,37 +1,69 @@
-"""Creating, completing and cancelling deadlines."""
+"""Creating, completing and cancelling deadlines, and keeping their reminders in step."""
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from .. import reminders
 from ..models import Deadline
-from .events import record_actor
+from .events import case_changed, record_actor
+
+
+def _store(deadline, actor, users, reason=""):
+    if deadline.pk:
+        # Calendar clients only take an event's update when its SEQUENCE grows.
+        deadline.calendar_sequence += 1
+    record_actor(deadline, actor)
+    deadline._change_reason = reason or None
+    deadline.save()
+    reminders.schedule_reminders(deadline, users)
+    case_changed(deadline.case_id)
+    return deadline
 
 
 @transaction.atomic
 def save_deadline(deadline, *, actor, responsible=None):
-    """Validate and save a manual deadline; `responsible` replaces its responsible users when given."""
+    """Validate and save a deadline; `responsible` replaces its responsible users when given."""
     deadline.full_clean()
-    record_actor(deadline, actor)
-    deadline.save()
+    if responsible is None and deadline.pk:
+        responsible = list(deadline.responsible.all())
+    users = reminders.recipients(deadline, responsible or [])
+    if deadline.status == Deadline.Status.OPEN:
+        reminders.validate_recipients(users)
+    if responsible is not None and deadline.pk is None:
+        deadline.save()  # the responsible set needs a primary key
     if responsible is not None:
         deadline.responsible.set(responsible)
+    return _store(deadline, actor, users)
+
+
+@transaction.atomic
+def save_generated_deadline(deadline, *, actor, reason):
+    """Save a deadline a rule computed; missing recipients become a warning, not an error."""
+    deadline.full_clean()
+    users = reminders.recipients(deadline, list(deadline.responsible.all()) if deadline.pk else [])
+    problems = " ".join(reminders.recipient_problems(users))
+    deadline.warning = " ".join(filter(None, [deadline.warning, problems]))[:500]
+    return _store(deadline, actor, users, reason)
+
+
+def _close(deadline, status, actor, reason=""):
+    if deadline.status != Deadline.Status.OPEN:
+        raise ValidationError(_("This deadline is already %(status)s.") % {"status": deadline.get_status_display()})
+    deadline.status = status
+    _store(deadline, actor, [], reason)  # scheduling a closed deadline cancels its pending reminders
     return deadline
 
 
 @transaction.atomic
 def complete_deadline(deadline, *, actor):
-    """Mark a deadline done by actor."""
-    deadline.status = Deadline.Status.DONE
-    deadline.completed_by = actor
-    deadline.completed_at = timezone.now()
-    record_actor(deadline, actor)
-    deadline.save()
-    return deadline
+    """Mark a deadline done by actor and stop its pending reminders at once."""
+    deadline.completed_by, deadline.completed_at = actor, timezone.now()
+    return _close(deadline, Deadline.Status.DONE, actor)
 
 
 @transaction.atomic
-def cancel_deadline(deadline, *, actor):
-    """Cancel a deadline that no longer applies."""
-    deadline.status = Deadline.Status.CANCELLED
-    record_actor(deadline, actor)
-    deadline.save()
-    return deadline
+def cancel_deadline(deadline, *, actor, reason=""):
+    """Cancel a deadline that no longer applies and stop its pending reminders at once."""
+    return _close(deadline, Deadline.Status.CANCELLED, actor, reason)

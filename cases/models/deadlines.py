@@ -1,3 +1,4 @@
+import datetime
 import zoneinfo
 
 from django.conf import settings
@@ -13,6 +14,16 @@ def validate_offsets(value):
         raise ValidationError(_("Give reminder offsets as whole days from 0 to 365, e.g. [14, 7, 3, 1, 0]."))
     if len(set(value)) != len(value):
         raise ValidationError(_("Each reminder offset may appear only once."))
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Deadline.Status.OPEN)
+
+    def for_user(self, user):
+        """Return deadlines user is reminded of: named responsible, or on the team when none is named."""
+        team = models.Q(case__team=user) | models.Q(case__lead_lawyer=user)
+        return self.filter(models.Q(responsible=user) | (models.Q(responsible__isnull=True) & team)).distinct()
 
 
 class Deadline(models.Model):
@@ -91,6 +102,7 @@ class Deadline(models.Model):
     calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
     overdue_notified_at = models.DateTimeField(_("overdue alert sent at"), null=True, blank=True, editable=False)
 
+    objects = DeadlineQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -119,6 +131,13 @@ class Deadline(models.Model):
         if self.proceeding_id:
             return self.proceeding.court.zone
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+    @property
+    def due_at(self):
+        """Return the aware moment the deadline passes: due_time, else 24:00 of due_on, in the court's zone."""
+        if self.due_time:
+            return datetime.datetime.combine(self.due_on, self.due_time, tzinfo=self.zone)
+        return datetime.datetime.combine(self.due_on + datetime.timedelta(days=1), datetime.time(), tzinfo=self.zone)
 
     def clean(self):
         if self.proceeding_id and self.case_id and self.proceeding.case_id != self.case_id:
