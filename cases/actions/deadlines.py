@@ -31,11 +31,10 @@ def save_deadline(deadline, *, actor, responsible=None):
     users = reminders.recipients(deadline, responsible or [])
     if deadline.status == Deadline.Status.OPEN:
         reminders.validate_recipients(users)
-    if responsible is not None and deadline.pk is None:
-        deadline.save()  # the responsible set needs a primary key
+    _store(deadline, actor, users)
     if responsible is not None:
         deadline.responsible.set(responsible)
-    return _store(deadline, actor, users)
+    return deadline
 
 
 @transaction.atomic
