@@ -55,13 +55,9 @@ def _participations():
     )
 
 
-def public_case_detail(slug):
-    """Return a published case with everything its page shows prefetched, or raise Http404.
-
-    Proceedings carry `public_filings`, `public_hearings` and `public_decisions`; the case
-    carries `public_proceedings` and `public_related` (published related cases only).
-    """
-    queryset = Case.objects.public().prefetch_related(
+def with_public_records(cases):
+    """Return cases (already public) with everything a case page, API record or export shows prefetched."""
+    return cases.prefetch_related(
         Prefetch("proceedings", queryset=_public_proceedings(), to_attr="public_proceedings"),
         Prefetch("participations", queryset=_participations()),
         Prefetch("related_cases", queryset=Case.objects.public().order_by("title"), to_attr="public_related"),
@@ -69,8 +65,16 @@ def public_case_detail(slug):
         "grounds",
         "links",
     )
+
+
+def public_case_detail(slug):
+    """Return a published case with everything its page shows prefetched, or raise Http404.
+
+    Proceedings carry `public_filings`, `public_hearings` and `public_decisions`; the case
+    carries `public_proceedings` and `public_related` (published related cases only).
+    """
     try:
-        return queryset.get(slug=slug)
+        return with_public_records(Case.objects.public()).get(slug=slug)
     except Case.DoesNotExist:
         raise Http404("No such case.") from None
 

@@ -2,9 +2,13 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from cases.cache import cache_public_page
 from cases.calendar import calendar_feed
+from cases.sitemaps import SITEMAPS
+from cases.views import robots_txt
 
 from .health import healthz
 
@@ -12,6 +16,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", cache_public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(

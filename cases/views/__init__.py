@@ -1,31 +1,18 @@
-"""Public pages. Placeholder views until the public-site work lands."""
+"""Public pages."""
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from .case_list import case_list, case_list_csv
+from .cases import case_detail
+from .entities import court_detail, party_detail, technology_detail
+from .pages import home, robots_txt, stats
 
-from ..models import Case, Court, Party
-
-
-def home(request):
-    return HttpResponse("Surveillance litigation tracker")
-
-
-def case_list(request):
-    return HttpResponse("cases")
-
-
-def case_detail(request, slug):
-    case = get_object_or_404(Case.objects.public(), slug=slug)
-    return HttpResponse(case.title)
-
-
-def party_detail(request, slug):
-    return HttpResponse(get_object_or_404(Party, slug=slug).name)
-
-
-def court_detail(request, slug):
-    return HttpResponse(get_object_or_404(Court, slug=slug).name)
-
-
-def document_download(request, kind, pk):
-    raise Http404
+__all__ = [
+    "case_detail",
+    "case_list",
+    "case_list_csv",
+    "court_detail",
+    "home",
+    "party_detail",
+    "robots_txt",
+    "stats",
+    "technology_detail",
+]

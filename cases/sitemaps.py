@@ -1,0 +1,60 @@
+"""sitemap.xml: published cases and the public pages about parties, courts and technologies."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .selectors import public_cases, public_courts, public_parties, public_technologies
+
+
+class PublicSitemap(Sitemap):
+    """A section whose pages exist in every UI language."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class CaseSitemap(PublicSitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return public_cases().prefetch_related(None).order_by("pk")
+
+    def lastmod(self, case):
+        return case.updated_at
+
+
+class EntitySitemap(PublicSitemap):
+    changefreq = "monthly"
+    priority = 0.5
+
+    def __init__(self, source, url_name):
+        super().__init__()
+        self.source = source
+        self.url_name = url_name
+
+    def items(self):
+        return self.source().order_by("pk")
+
+    def location(self, obj):
+        return reverse(self.url_name, args=[obj.slug])
+
+
+class PageSitemap(PublicSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return ["cases:home", "cases:case_list", "cases:stats"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "cases": CaseSitemap,
+    "parties": EntitySitemap(public_parties, "cases:party_detail"),
+    "courts": EntitySitemap(public_courts, "cases:court_detail"),
+    "technologies": EntitySitemap(public_technologies, "cases:technology_detail"),
+}

@@ -1,0 +1,23 @@
+"""The public case page."""
+
+from django.shortcuts import render
+
+from ..cache import cache_public_page
+from ..selectors import parties_by_side, public_case_detail, public_timeline
+
+
+@cache_public_page
+def case_detail(request, slug):
+    """Show one published case: parties, appeal chain, merged timeline, documents and sources."""
+    case = public_case_detail(slug)
+    newest_first = request.GET.get("order") == "newest"
+    timeline = public_timeline(case, newest_first=newest_first)
+    context = {
+        "case": case,
+        "sides": parties_by_side(case),
+        "timeline": timeline,
+        "newest_first": newest_first,
+        "documents": [entry for entry in timeline if entry.kind != "hearing" and entry.item.document],
+        "canonical_url": request.build_absolute_uri(case.get_absolute_url()),
+    }
+    return render(request, "cases/case_detail.html", context)

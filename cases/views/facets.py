@@ -1,0 +1,72 @@
+"""Facet options and active filters for the case list, labelled in the page language."""
+
+from django_countries.fields import Country
+
+from ..models import Case, Court
+from ..models.base import Result, in_language
+
+FACET_NAMES = ["country", "technology", "ground", "court_level", "status", "outcome", "year", "party"]
+FACET_LIMIT = 15
+
+
+def _bilingual(prefix):
+    return lambda value, row: in_language(row[f"{prefix}__name"], row[f"{prefix}__name_ru"])
+
+
+LABELS = {
+    "country": lambda value, row: Country(value).name,
+    "technology": _bilingual("technologies"),
+    "ground": _bilingual("grounds"),
+    "court_level": lambda value, row: Court.Level(value).label,
+    "status": lambda value, row: Case.Status(value).label,
+    "outcome": lambda value, row: Result(value).label,
+    "year": lambda value, row: str(value),
+    "party": _bilingual("participations__party"),
+}
+
+
+def _selected(filterset, name):
+    """Return {value: label} for the valid values of name in the request."""
+    values = filterset.form.cleaned_data.get(name) or []
+    if hasattr(values, "model"):  # a queryset of technologies, grounds or parties
+        return {obj.slug: obj.display_name for obj in values}
+    choices = dict(filterset.form.fields[name].choices)
+    return {value: choices.get(value, value) for value in values}
+
+
+def facet_groups(filterset, counts):
+    """Return [{name, label, options: [{value, label, count, selected}]}] for every facet with options."""
+    groups = []
+    for name in FACET_NAMES:
+        selected = _selected(filterset, name)
+        options = [
+            {"value": str(value), "label": LABELS[name](value, row), "count": n, "selected": str(value) in selected}
+            for value, row, n in counts[name]
+        ]
+        shown = options[:FACET_LIMIT] + [option for option in options[FACET_LIMIT:] if option["selected"]]
+        listed = {option["value"] for option in options}
+        # A selected value with no matches must stay visible, or it could not be unticked.
+        shown += [
+            {"value": value, "label": label, "count": 0, "selected": True}
+            for value, label in selected.items()
+            if value not in listed
+        ]
+        if shown:
+            groups.append({"name": name, "label": filterset.filters[name].label, "options": shown})
+    return groups
+
+
+def active_filters(filterset):
+    """Return [{name, value, label, filter_label}] for every valid filter the request applies."""
+    data = filterset.form.cleaned_data
+    active = []
+    for name in ["q", "filed_after", "filed_before"]:
+        if data.get(name):
+            active.append({"name": name, "value": filterset.data.get(name), "label": data[name]})
+    for name in FACET_NAMES:
+        active += [
+            {"name": name, "value": value, "label": label} for value, label in _selected(filterset, name).items()
+        ]
+    for item in active:
+        item["filter_label"] = filterset.filters[item["name"]].label
+    return active

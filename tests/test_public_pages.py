@@ -1,0 +1,168 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from cases.models import LegalGround, Technology
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # A request under /ru/ leaves Russian active in this thread; start each test in English.
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def popova():
+    face = Technology.objects.create(name="Face recognition", name_ru="Распознавание лиц", slug="face-recognition")
+    privacy = LegalGround.objects.create(name="Private life (ECHR Art. 8)", slug="art-8")
+    case = f.case(
+        published=True,
+        title="Popova v. Moscow DIT",
+        title_ru="Попова против ДИТ Москвы",
+        summary="A challenge to live facial recognition.",
+        summary_ru="Иск против распознавания лиц.",
+        description="## Background\n\nMoscow runs **105,000** cameras.\n\n<script>alert('x')</script>",
+        filed_on=datetime.date(2019, 10, 7),
+        last_activity_on=datetime.date(2019, 11, 6),
+        status="decided",
+        outcome="dismissed",
+    )
+    case.technologies.add(face)
+    case.grounds.add(privacy)
+    plaintiff = f.participation(case, party=f.party(name="Alena Popova", name_ru="Алёна Попова"))
+    defendant = f.participation(case, role="defendant", party=f.party(name="Moscow DIT", kind="agency"))
+    plaintiff.counsel.create(name="Kirill Koroteev", organisation=f.party(name="Agora", kind="ngo"))
+    court = f.court(name="Savyolovsky District Court", name_ru="Савёловский районный суд")
+    proceeding = f.proceeding(case, court=court, docket_number="2a-577/2019")
+    f.filing(proceeding, title="Statement of claim", filed_by=plaintiff)
+    f.hearing(proceeding)
+    f.decision(proceeding)
+    case.links.create(title="Reuters report", url="https://example.org/report")
+    return {"case": case, "defendant": defendant, "court": court, "technology": face}
+
+
+def get(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+def test_home_shows_counts_and_latest(client, popova):
+    html = get(client, "/")
+    assert "Popova v. Moscow DIT" in html
+    assert "Statement of claim" in html
+
+
+def test_case_page_shows_story(client, popova):
+    html = get(client, popova["case"].get_absolute_url())
+    for text in [
+        "Popova v. Moscow DIT",
+        "Alena Popova",
+        "Kirill Koroteev",
+        "Agora",
+        "Savyolovsky District Court",
+        "2a-577/2019",
+        "Statement of claim",
+        "<strong>105,000</strong>",
+        "Reuters report",
+        'property="og:title"',
+        "Cite this page",
+        "?technology=face-recognition",
+    ]:
+        assert text in html, text
+    assert "<script" not in html
+
+
+def test_case_page_in_russian(client, popova):
+    html = get(client, "/ru" + popova["case"].get_absolute_url())
+    assert "Попова против ДИТ Москвы" in html
+    assert "Алёна Попова" in html
+    assert 'lang="ru"' in html
+
+
+def test_timeline_order_toggle(client, popova):
+    oldest = get(client, popova["case"].get_absolute_url())
+    newest = get(client, popova["case"].get_absolute_url() + "?order=newest")
+    assert oldest.index("Statement of claim") < oldest.index("event-decision")
+    assert newest.index("Statement of claim") > newest.index("event-decision")
+
+
+def test_draft_case_is_404_like_missing(client):
+    draft = f.case(title="Unpublished draft")
+    assert "Unpublished draft" not in get(client, draft.get_absolute_url(), 404)
+    get(client, "/cases/no-such-case/", 404)
+
+
+def test_list_shows_facets_with_counts(client, popova):
+    f.case(published=True, title="Big Brother Watch v. UK", country="GB")
+    f.case(title="Secret draft", country="DE")
+    html = get(client, reverse("cases:case_list"))
+    assert "Big Brother Watch" in html and "Secret draft" not in html
+    assert "Germany" not in html
+    assert "Face recognition <span class=\"count\">(1)</span>" in html
+
+
+def test_list_filters_by_url(client, popova):
+    f.case(published=True, title="Big Brother Watch v. UK", country="GB")
+    html = get(client, reverse("cases:case_list") + "?country=GB")
+    assert "Big Brother Watch" in html and "Popova v. Moscow DIT" not in html
+
+
+@pytest.mark.parametrize("page", ["abc", "999999", "-1", "0"])
+def test_bad_page_numbers_give_a_page(client, popova, page):
+    get(client, reverse("cases:case_list") + f"?page={page}")
+
+
+def test_csv_download_follows_filters(client, popova):
+    f.case(published=True, title="=HYPERLINK(1)", country="GB")
+    response = client.get(reverse("cases:case_list_csv") + "?country=GB")
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("text/csv")
+    assert "'=HYPERLINK(1)" in body and "Popova" not in body
+
+
+@pytest.mark.parametrize("name", ["party", "court", "technology"])
+def test_entity_pages(client, popova, name):
+    urls = {
+        "party": popova["defendant"].party.get_absolute_url(),
+        "court": popova["court"].get_absolute_url(),
+        "technology": reverse("cases:technology_detail", args=["face-recognition"]),
+    }
+    assert "Popova v. Moscow DIT" in get(client, urls[name])
+
+
+def test_entity_only_in_a_draft_is_404(client):
+    draft = f.case(title="Draft")
+    party = f.participation(draft).party
+    get(client, party.get_absolute_url(), 404)
+    get(client, reverse("cases:technology_detail", args=["nothing"]), 404)
+
+
+def test_stats_page_has_svg_and_tables(client, popova):
+    html = get(client, reverse("cases:stats"))
+    assert html.count("<svg") == 3
+    assert html.count("<table") == 3
+    assert "Russia" in html
+
+
+def test_case_page_query_count_is_fixed(client, django_assert_max_num_queries):
+    case = f.case(published=True)
+    proceeding = f.proceeding(case)
+    for n in range(50):
+        f.filing(proceeding, title=f"Filing {n}")
+    with django_assert_max_num_queries(16):
+        get(client, case.get_absolute_url())
+
+
+def test_pages_have_no_inline_scripts_or_styles(client, popova):
+    for url in ["/", "/cases/", popova["case"].get_absolute_url(), "/stats/"]:
+        html = get(client, url)
+        assert "<script" not in html
+        assert "style=" not in html and "<style" not in html
