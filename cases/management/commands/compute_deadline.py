@@ -1,0 +1,33 @@
+"""Print a rule's deadline for a trigger date, then how it was computed."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ...deadlines.engine import TriggerInFuture
+from ...deadlines.generate import compute_with_overrides
+from ...deadlines.rules import RULES, UnknownRule, get_rule
+
+
+class Command(BaseCommand):
+    help = "Compute a procedural deadline: prints YYYY-MM-DD, then the explanation. Rules: " + ", ".join(RULES)
+
+    def add_arguments(self, parser):
+        parser.add_argument("rule", help="Rule code, e.g. ru-appeal.")
+        parser.add_argument("trigger", help="Trigger date as YYYY-MM-DD.")
+
+    def handle(self, *args, rule, trigger, **options):
+        try:
+            rule = get_rule(rule)
+        except UnknownRule as exc:
+            raise CommandError(str(exc)) from exc
+        try:
+            day = datetime.date.fromisoformat(trigger)
+        except ValueError:
+            raise CommandError(f"{trigger!r} is not a date; write it as YYYY-MM-DD, e.g. 2023-05-15.") from None
+        try:
+            result = compute_with_overrides(rule, day)
+        except TriggerInFuture as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(result.deadline.isoformat())
+        self.stdout.write(result.explanation())
