@@ -1,0 +1,194 @@
+"""Public representations of cases and what hangs off them; the API and every export share them.
+
+Serializers read only what `cases.selectors` loaded: `public_proceedings`, `public_filings`,
+`public_hearings` and `public_decisions` hold nothing draft, confidential or private.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from django_countries.serializers import CountryFieldMixin
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import Case, CaseLink, Counsel, Court, Decision, Filing, Hearing, Participation, Party, Proceeding
+
+
+class SelectableFieldsMixin:
+    """Let the caller keep only some fields: `Serializer(..., fields=["slug", "title"])`."""
+
+    def __init__(self, *args, fields=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if fields is not None:
+            for name in set(self.fields) - set(fields):
+                self.fields.pop(name)
+
+
+def _absolute(serializer, path):
+    request = serializer.context.get("request")
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return serializer.context.get("base_url", settings.SITE_URL) + path
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class AbsoluteUrlField(serializers.Field):
+    """The object's public page."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return _absolute(self.parent, obj.get_absolute_url())
+
+
+class PartySerializer(CountryFieldMixin, serializers.ModelSerializer):
+    url = AbsoluteUrlField()
+
+    class Meta:
+        model = Party
+        fields = ["slug", "name", "name_ru", "kind", "country", "website", "description", "url"]
+
+
+class CourtSerializer(CountryFieldMixin, serializers.ModelSerializer):
+    url = AbsoluteUrlField()
+    appeals_to = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Court
+        fields = ["slug", "name", "name_ru", "country", "level", "timezone", "appeals_to", "url"]
+
+
+class TaxonomySerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    name_ru = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+
+
+class CounselSerializer(serializers.ModelSerializer):
+    organisation = PartySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Counsel
+        fields = ["name", "organisation"]
+
+
+class ParticipationSerializer(serializers.ModelSerializer):
+    party = PartySerializer(read_only=True)
+    counsel = CounselSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Participation
+        fields = ["role", "note", "party", "counsel"]
+
+
+class FiledBySerializer(serializers.ModelSerializer):
+    party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Participation
+        fields = ["party", "role"]
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class DocumentUrlField(serializers.Field):
+    """Where the public may download the record's document, or null."""
+
+    def __init__(self, kind, **kwargs):
+        self.kind = kind
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        if not obj.document:
+            return None
+        return _absolute(self.parent, reverse("cases:document_download", args=[self.kind, obj.pk]))
+
+
+class FilingSerializer(serializers.ModelSerializer):
+    filed_by = FiledBySerializer(read_only=True, allow_null=True)
+    document_url = DocumentUrlField("filing")
+
+    class Meta:
+        model = Filing
+        fields = ["id", "filed_on", "kind", "title", "description", "filed_by", "document_url"]
+
+
+class HearingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Hearing
+        fields = ["id", "starts_at", "timezone", "place", "summary"]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    document_url = DocumentUrlField("decision")
+
+    class Meta:
+        model = Decision
+        fields = ["id", "announced_on", "final_form_on", "result", "summary", "is_final", "document_url"]
+
+
+class ProceedingSerializer(serializers.ModelSerializer):
+    court = CourtSerializer(read_only=True)
+    appeals_from = serializers.PrimaryKeyRelatedField(read_only=True)
+    filings = FilingSerializer(source="public_filings", many=True, read_only=True)
+    hearings = HearingSerializer(source="public_hearings", many=True, read_only=True)
+    decisions = DecisionSerializer(source="public_decisions", many=True, read_only=True)
+
+    class Meta:
+        model = Proceeding
+        fields = [
+            "id",
+            "court",
+            "docket_number",
+            "started_on",
+            "ended_on",
+            "judges",
+            "appeals_from",
+            "filings",
+            "hearings",
+            "decisions",
+        ]
+
+
+class LinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseLink
+        fields = ["kind", "title", "url", "published_on"]
+
+
+class CaseSerializer(SelectableFieldsMixin, CountryFieldMixin, serializers.ModelSerializer):
+    """A published case with its public parties, counsel, proceedings and their public records."""
+
+    url = AbsoluteUrlField()
+    technologies = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    grounds = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    parties = ParticipationSerializer(source="participations", many=True, read_only=True)
+    proceedings = ProceedingSerializer(source="public_proceedings", many=True, read_only=True)
+    links = LinkSerializer(many=True, read_only=True)
+    related_cases = serializers.SlugRelatedField(source="public_related", slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "slug",
+            "url",
+            "title",
+            "title_ru",
+            "original_title",
+            "summary",
+            "summary_ru",
+            "description",
+            "country",
+            "status",
+            "outcome",
+            "filed_on",
+            "last_activity_on",
+            "published_at",
+            "technologies",
+            "grounds",
+            "parties",
+            "proceedings",
+            "links",
+            "related_cases",
+        ]

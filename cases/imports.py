@@ -1,0 +1,462 @@
+"""Bulk import of cases from the export formats (CSV, JSON, JSON Lines).
+
+One file is one transaction. Every row is tried inside it, each in a savepoint, so the
+preview reports every row's errors; a dry run or any error rolls the whole file back.
+Cases match by slug (made from the title when blank), and their parties, proceedings,
+filings, hearings, decisions and links by their natural keys, so importing the same file
+twice changes nothing. Filings, hearings and decisions in a file are public unless a
+record says `"is_public": false`, since the file format is the public export's.
+"""
+
+import csv
+import datetime
+import io
+import json
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from .actions.decisions import save_decision
+from .actions.publishing import publish_case
+from .actions.records import save_record
+from .exports import FIELDS, FORMULA_STARTS, LIST_SEPARATOR
+from .models import (
+    Case,
+    CaseLink,
+    Counsel,
+    Court,
+    Decision,
+    Filing,
+    Hearing,
+    LegalGround,
+    Participation,
+    Party,
+    Proceeding,
+    Technology,
+)
+from .slugs import transliterate
+
+REQUIRED = {"title", "country"}
+SLUG_LISTS = {"technologies", "grounds", "related_cases"}
+NESTED = {"parties", "proceedings", "links"}
+# Computed on the site, so ignored on import.
+IGNORED = {"url", "last_activity_on"}
+CASE_TEXT = ["title", "title_ru", "original_title", "summary", "summary_ru", "description", "status", "outcome"]
+
+
+class ImportFileError(Exception):
+    """A file that cannot be read as rows at all: wrong encoding, broken JSON, wrong columns."""
+
+
+@dataclass
+class RowResult:
+    number: int
+    slug: str = ""
+    title: str = ""
+    action: str = ""  # "create" or "update"
+    errors: list = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    rows: list = field(default_factory=list)
+    file_errors: list = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self):
+        return not self.file_errors and not any(row.errors for row in self.rows)
+
+    @property
+    def errors(self):
+        """Return every problem as (row number or None, message)."""
+        return [(None, message) for message in self.file_errors] + [
+            (row.number, message) for row in self.rows for message in row.errors
+        ]
+
+
+class RowError(Exception):
+    def __init__(self, messages):
+        super().__init__(messages)
+        self.messages = messages
+
+
+# Reading files
+
+
+def read_records(content, filename):
+    """Return [(row number, record dict)] from the bytes of a CSV, JSON or JSON Lines file."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            _("The file is not UTF-8 text (bad byte at position %(position)s). Save it as UTF-8 and try again.")
+            % {"position": error.start}
+        ) from None
+    name = filename.lower()
+    if name.endswith(".csv"):
+        return _read_csv(text)
+    if name.endswith(".jsonl") or name.endswith(".ndjson"):
+        return [
+            (number, _json_object(line, number)) for number, line in enumerate(text.splitlines(), 1) if line.strip()
+        ]
+    if name.endswith(".json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ImportFileError(_("The file is not valid JSON: %(error)s.") % {"error": error}) from None
+        if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+            raise ImportFileError(_("A JSON file must hold a list of case objects."))
+        _check_columns(set().union(*data) if data else set())
+        return list(enumerate(data, 1))
+    raise ImportFileError(_("Upload a .csv, .json or .jsonl file."))
+
+
+def _json_object(line, number):
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as error:
+        message = _("Line %(number)s is not valid JSON: %(error)s.") % {"number": number, "error": error}
+        raise ImportFileError(message) from None
+    if not isinstance(data, dict):
+        raise ImportFileError(_("Line %(number)s is not a JSON object.") % {"number": number})
+    _check_columns(set(data))
+    return data
+
+
+def _check_columns(columns):
+    unknown = sorted(columns - set(FIELDS))
+    missing = sorted(REQUIRED - columns)
+    problems = []
+    if unknown:
+        problems.append(_("Unknown columns: %(names)s.") % {"names": ", ".join(unknown)})
+    if missing:
+        problems.append(_("Missing columns: %(names)s.") % {"names": ", ".join(missing)})
+    if problems:
+        allowed = ", ".join(FIELDS)
+        raise ImportFileError(" ".join(problems) + " " + _("Allowed columns: %(names)s.") % {"names": allowed})
+
+
+def _read_csv(text):
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    _check_columns(set(reader.fieldnames or []))
+    rows = []
+    for record in reader:
+        # Row 1 is the header, as in a spreadsheet.
+        rows.append((reader.line_num, _from_cells(record)))
+    return rows
+
+
+def _from_cells(row):
+    record = {}
+    for name, cell in row.items():
+        if name is None:
+            record["__extra__"] = cell
+            continue
+        cell = cell or ""
+        if cell[:1] == "'" and cell[1:2] and cell[1:].startswith(FORMULA_STARTS):
+            cell = cell[1:]
+        if name in SLUG_LISTS:
+            record[name] = [item.strip() for item in cell.split(LIST_SEPARATOR.strip()) if item.strip()]
+        elif name in NESTED:
+            record[name] = cell or "[]"
+        else:
+            record[name] = cell
+    return record
+
+
+# Importing
+
+
+def import_file(content, filename, *, actor, dry_run):
+    """Import a file of cases as actor in one transaction; write nothing on a dry run or any error."""
+    result = ImportResult()
+    try:
+        records = read_records(content, filename)
+    except ImportFileError as error:
+        result.file_errors.append(str(error))
+        return result
+    with transaction.atomic():
+        seen = {}
+        imported = []
+        for number, record in records:
+            row = RowResult(number=number, title=str(record.get("title") or ""))
+            result.rows.append(row)
+            try:
+                if "__extra__" in record:
+                    raise RowError([_("This row has more cells than the header has columns.")])
+                row.slug = _slug_of(record)
+                if row.slug in seen:
+                    raise RowError(
+                        [
+                            _("Duplicate of row %(row)s (same slug %(slug)s).")
+                            % {"row": seen[row.slug], "slug": row.slug}
+                        ]
+                    )
+                seen[row.slug] = number
+                with transaction.atomic():
+                    case, row.action = _import_case(record, row.slug, actor)
+                imported.append((row, case, record))
+            except RowError as error:
+                row.errors += error.messages
+        for row, case, record in imported:
+            try:
+                with transaction.atomic():
+                    _set_related(case, record)
+            except RowError as error:
+                row.errors += error.messages
+        result.written = result.ok and not dry_run
+        if not result.written:
+            transaction.set_rollback(True)
+    return result
+
+
+def _slug_of(record):
+    slug = str(record.get("slug") or "").strip() or slugify(transliterate(str(record.get("title") or "")))[:80]
+    if not slug:
+        raise RowError([_("title: a case needs a title.")])
+    return slug
+
+
+def _messages(error, prefix=""):
+    if hasattr(error, "message_dict"):
+        return [f"{prefix}{name}: {message}" for name, messages in error.message_dict.items() for message in messages]
+    return [f"{prefix}{message}" for message in error.messages]
+
+
+def _save(obj, actor, prefix=""):
+    try:
+        with transaction.atomic():
+            if isinstance(obj, Decision):
+                return save_decision(obj, actor=actor)
+            return save_record(obj, actor=actor)
+    except ValidationError as error:
+        raise RowError(_messages(error, prefix)) from None
+    except IntegrityError as error:
+        raise RowError([f"{prefix}{error}"]) from None
+
+
+def _date(value, name, *, required=False):
+    if value in (None, ""):
+        if required:
+            raise RowError([_("%(field)s: a date is required.") % {"field": name}])
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        parsed = parse_date(str(value))
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise RowError([_("%(field)s: %(value)r is not a date; write YYYY-MM-DD.") % {"field": name, "value": value}])
+    return parsed
+
+
+def _datetime(value, name):
+    try:
+        parsed = parse_datetime(str(value or ""))
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise RowError(
+            [_("%(field)s: %(value)r is not a date and time with a UTC offset.") % {"field": name, "value": value}]
+        )
+    return parsed
+
+
+def _nested(record, name):
+    value = record.get(name) or []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as error:
+            raise RowError([_("%(field)s: not valid JSON (%(error)s).") % {"field": name, "error": error}]) from None
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise RowError([_("%(field)s: must be a list of objects.") % {"field": name}])
+    return value
+
+
+def _terms(model, slugs, label):
+    slugs = list(slugs or [])
+    found = {term.slug: term for term in model.objects.filter(slug__in=slugs)}
+    unknown = [slug for slug in slugs if slug not in found]
+    if unknown:
+        raise RowError([_("unknown %(kind)s: %(slugs)s.") % {"kind": label, "slugs": ", ".join(unknown)}])
+    return list(found.values())
+
+
+def _import_case(record, slug, actor):
+    """Create or update one case and everything nested in its record; return (case, action)."""
+    errors = []
+    country = str(record.get("country") or "").strip().upper()
+    if country not in countries:
+        errors.append(_("country: unknown country code %(code)r (use ISO codes such as RU, GB).") % {"code": country})
+    collected = {}
+    for name, label, model in (
+        ("technologies", _("technology"), Technology),
+        ("grounds", _("legal ground"), LegalGround),
+    ):
+        try:
+            collected[name] = _terms(model, record.get(name), label)
+        except RowError as error:
+            errors += error.messages
+    try:
+        filed_on = _date(record.get("filed_on"), "filed_on")
+    except RowError as error:
+        errors += error.messages
+    if errors:
+        raise RowError(errors)
+
+    case = Case.objects.filter(slug=slug).first()
+    action = "update" if case else "create"
+    case = case or Case(slug=slug)
+    for name in CASE_TEXT:
+        if name in record:
+            setattr(case, name, str(record[name] or ""))
+    case.country, case.filed_on = country, filed_on
+    _save(case, actor)
+    case.technologies.set(collected["technologies"])
+    case.grounds.set(collected["grounds"])
+
+    participations = _import_parties(case, _nested(record, "parties"), actor)
+    _import_proceedings(case, _nested(record, "proceedings"), participations, actor)
+    _import_links(case, _nested(record, "links"), actor)
+    if record.get("published_at") and not case.is_published:
+        try:
+            publish_case(case, actor=actor)
+        except PermissionDenied as error:
+            raise RowError([str(error)]) from None
+    return case, action
+
+
+def _party(data, actor, prefix):
+    if not isinstance(data, dict) or not data.get("name"):
+        raise RowError([_("%(prefix)sa party needs a name.") % {"prefix": prefix}])
+    slug = data.get("slug") or slugify(transliterate(data["name"]))[:80]
+    party = Party.objects.filter(slug=slug).first() or Party(slug=slug)
+    for name in ("name", "name_ru", "kind", "country", "website", "description"):
+        if name in data:
+            setattr(party, name, data[name] or "")
+    return _save(party, actor, prefix)
+
+
+def _import_parties(case, items, actor):
+    participations = {}
+    for index, item in enumerate(items, 1):
+        prefix = f"parties[{index}]."
+        party = _party(item.get("party"), actor, prefix)
+        participation = Participation.objects.filter(case=case, party=party, role=item.get("role") or "").first()
+        participation = participation or Participation(case=case, party=party, role=item.get("role") or "")
+        participation.note = item.get("note") or ""
+        _save(participation, actor, prefix)
+        participations[(party.slug, participation.role)] = participation
+        for counsel_item in item.get("counsel") or []:
+            organisation = None
+            if counsel_item.get("organisation"):
+                organisation = _party(counsel_item["organisation"], actor, prefix + "counsel.")
+            name = counsel_item.get("name") or ""
+            if not Counsel.objects.filter(participation=participation, name=name, organisation=organisation).exists():
+                _save(Counsel(participation=participation, name=name, organisation=organisation), actor, prefix)
+    return participations
+
+
+def _court(data, actor, prefix):
+    if not isinstance(data, dict) or not (data.get("slug") or data.get("name")):
+        raise RowError([_("%(prefix)sa proceeding needs a court.") % {"prefix": prefix}])
+    court = Court.objects.filter(slug=data.get("slug") or slugify(transliterate(data["name"]))[:80]).first()
+    if court is None:
+        court = Court.objects.filter(name=data.get("name")).first()
+    if court is None:
+        court = Court(slug=data.get("slug") or "")
+        for name in ("name", "name_ru", "country", "level", "timezone"):
+            setattr(court, name, data.get(name) or "")
+        court = _save(court, actor, prefix + "court.")
+    return court
+
+
+def _import_proceedings(case, items, participations, actor):
+    by_file_id = {}
+    for index, item in enumerate(items, 1):
+        prefix = f"proceedings[{index}]."
+        court = _court(item.get("court"), actor, prefix)
+        docket = item.get("docket_number") or ""
+        proceeding = Proceeding.objects.filter(case=case, court=court, docket_number=docket).first()
+        proceeding = proceeding or Proceeding(case=case, court=court, docket_number=docket)
+        proceeding.started_on = _date(item.get("started_on"), prefix + "started_on")
+        proceeding.ended_on = _date(item.get("ended_on"), prefix + "ended_on")
+        proceeding.judges = item.get("judges") or ""
+        if item.get("appeals_from") is not None:
+            proceeding.appeals_from = by_file_id.get(item["appeals_from"])
+        _save(proceeding, actor, prefix)
+        by_file_id[item.get("id")] = proceeding
+        _import_filings(proceeding, item.get("filings") or [], participations, actor, prefix)
+        _import_hearings(proceeding, item.get("hearings") or [], actor, prefix)
+        _import_decisions(proceeding, item.get("decisions") or [], actor, prefix)
+
+
+def _import_filings(proceeding, items, participations, actor, prefix):
+    for index, item in enumerate(items, 1):
+        here = f"{prefix}filings[{index}]."
+        filed_on = _date(item.get("filed_on"), here + "filed_on", required=True)
+        title = item.get("title") or ""
+        filing = Filing.objects.filter(proceeding=proceeding, filed_on=filed_on, title=title).first()
+        filing = filing or Filing(proceeding=proceeding, filed_on=filed_on, title=title)
+        filing.kind = item.get("kind") or ""
+        filing.description = item.get("description") or ""
+        filing.is_public = item.get("is_public", True)
+        filed_by = item.get("filed_by") or {}
+        filing.filed_by = participations.get((filed_by.get("party"), filed_by.get("role")))
+        _save(filing, actor, here)
+
+
+def _import_hearings(proceeding, items, actor, prefix):
+    for index, item in enumerate(items, 1):
+        here = f"{prefix}hearings[{index}]."
+        starts_at = _datetime(item.get("starts_at"), here + "starts_at")
+        hearing = Hearing.objects.filter(proceeding=proceeding, starts_at=starts_at).first()
+        hearing = hearing or Hearing(proceeding=proceeding, starts_at=starts_at)
+        hearing.timezone = item.get("timezone") or proceeding.court.timezone
+        hearing.place = item.get("place") or ""
+        hearing.summary = item.get("summary") or ""
+        hearing.is_public = item.get("is_public", True)
+        _save(hearing, actor, here)
+
+
+def _import_decisions(proceeding, items, actor, prefix):
+    for index, item in enumerate(items, 1):
+        here = f"{prefix}decisions[{index}]."
+        announced_on = _date(item.get("announced_on"), here + "announced_on", required=True)
+        result = item.get("result") or ""
+        decision = Decision.objects.filter(proceeding=proceeding, announced_on=announced_on, result=result).first()
+        decision = decision or Decision(proceeding=proceeding, announced_on=announced_on, result=result)
+        decision.final_form_on = _date(item.get("final_form_on"), here + "final_form_on")
+        decision.summary = item.get("summary") or ""
+        decision.is_final = bool(item.get("is_final", False))
+        decision.is_public = item.get("is_public", True)
+        _save(decision, actor, here)
+
+
+def _import_links(case, items, actor):
+    for index, item in enumerate(items, 1):
+        link = CaseLink.objects.filter(case=case, url=item.get("url") or "").first()
+        link = link or CaseLink(case=case, url=item.get("url") or "")
+        link.kind = item.get("kind") or CaseLink.Kind.PRESS
+        link.title = item.get("title") or ""
+        link.published_on = _date(item.get("published_on"), f"links[{index}].published_on")
+        _save(link, actor, f"links[{index}].")
+
+
+def _set_related(case, record):
+    slugs = record.get("related_cases") or []
+    if not slugs:
+        return
+    related = list(Case.objects.filter(slug__in=slugs))
+    unknown = sorted(set(slugs) - {other.slug for other in related})
+    if unknown:
+        raise RowError([_("related_cases: unknown cases %(slugs)s.") % {"slugs": ", ".join(unknown)}])
+    case.related_cases.add(*related)

@@ -1,0 +1,140 @@
+import json
+
+import pytest
+
+from cases import exports, selectors
+from cases.api.serializers import CaseSerializer
+from cases.imports import import_file
+from cases.models import Case, Court, Decision, Filing, Hearing, Participation, Party, Proceeding
+from tests.opendata import dataset, taxonomy
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "slug,title,country,technologies,filed_on,parties\n"
+
+
+def export_bytes(fmt):
+    response = exports.export_response(selectors.public_cases(), fmt)
+    return b"".join(response.streaming_content)
+
+
+def public_records():
+    """Return every public case record, without the ids and timestamps that a new database renumbers."""
+
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in ("id", "appeals_from", "published_at")}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    cases = selectors.with_public_records(selectors.public_cases()).order_by("slug")
+    return [strip(dict(CaseSerializer(case).data)) for case in cases]
+
+
+def empty_database():
+    """Delete every case, party and court, keeping the vocabularies (technologies, grounds) as reference data."""
+    Proceeding.objects.update(appeals_from=None)
+    Case.objects.all().delete()
+    Participation.objects.all().delete()
+    Proceeding.objects.all().delete()
+    Party.objects.all().delete()
+    Court.objects.all().delete()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_export_round_trips_through_import_into_an_empty_database(fmt, editor):
+    dataset()
+    before = public_records()
+    content = export_bytes(fmt)
+    empty_database()
+
+    result = import_file(content, f"cases.{fmt}", actor=editor, dry_run=False)
+
+    assert result.ok, result.errors
+    assert result.written and [row.action for row in result.rows] == ["create", "create"]
+    assert public_records() == before
+    assert not Filing.objects.filter(is_public=False).exists()
+
+
+def test_importing_the_same_file_twice_changes_nothing(editor):
+    dataset()
+    content = export_bytes("csv")
+    counts = [model.objects.count() for model in (Case, Party, Court, Proceeding, Filing, Hearing, Decision)]
+    before = public_records()
+
+    result = import_file(content, "cases.csv", actor=editor, dry_run=False)
+
+    assert result.ok, result.errors
+    assert [row.action for row in result.rows] == ["update", "update"]
+    assert [model.objects.count() for model in (Case, Party, Court, Proceeding, Filing, Hearing, Decision)] == counts
+    assert public_records() == before
+
+
+def test_dry_run_previews_without_writing(editor):
+    taxonomy()
+    content = (HEADER + 'new-case,New case,RU,cctv,2020-02-03,"[]"\n').encode()
+    result = import_file(content, "cases.csv", actor=editor, dry_run=True)
+    assert result.ok and not result.written
+    assert [(row.slug, row.action) for row in result.rows] == [("new-case", "create")]
+    assert not Case.objects.exists()
+
+
+def test_every_bad_row_is_reported_and_nothing_is_written(editor):
+    taxonomy()
+    content = (
+        HEADER
+        + 'good,Good case,RU,cctv,2020-02-03,"[]"\n'
+        + 'bad-country,Bad country,XX,cctv,,"[]"\n'
+        + 'bad-tech,Bad technology,RU,cctv; teleportation,,"[]"\n'
+        + 'bad-date,Bad date,RU,,2020-13-45,"[]"\n'
+        + 'good,Good case again,RU,,,"[]"\n'
+        + 'bad-party,Bad party,RU,,,"[{""role"": ""plaintiff"", ""party"": {""name"": ""X"", ""kind"": ""alien""}}]"\n'
+        + "bad-json,Bad JSON,RU,,,[{\n"
+    ).encode()
+
+    result = import_file(content, "cases.csv", actor=editor, dry_run=False)
+
+    assert not result.ok and not result.written
+    errors = {row.slug: " ".join(row.errors) for row in result.rows}
+    assert errors["good"].startswith("Duplicate of row 2")
+    assert "unknown country code 'XX'" in errors["bad-country"]
+    assert "unknown technology: teleportation" in errors["bad-tech"]
+    assert "filed_on: '2020-13-45' is not a date" in errors["bad-date"]
+    assert "parties[1].kind" in errors["bad-party"]
+    assert "parties: not valid JSON" in errors["bad-json"]
+    assert [number for number, _ in result.errors] == [3, 4, 5, 6, 7, 8]
+    assert not Case.objects.exists() and not Party.objects.exists()
+
+
+def test_wrong_columns_and_wrong_encoding_are_file_errors(editor):
+    result = import_file(b"slug,title,colour\nx,X,red\n", "cases.csv", actor=editor, dry_run=False)
+    assert not result.ok
+    assert "Unknown columns: colour" in result.file_errors[0] and "Missing columns: country" in result.file_errors[0]
+
+    latin1 = (HEADER + 'zurich,Zürich case,CH,,,"[]"\n').encode("latin-1")
+    result = import_file(latin1, "cases.csv", actor=editor, dry_run=False)
+    assert "not UTF-8" in result.file_errors[0]
+
+    result = import_file(b'{"title": 1}', "cases.json", actor=editor, dry_run=False)
+    assert "list of case objects" in result.file_errors[0]
+    assert not Case.objects.exists()
+
+
+def test_import_creates_drafts_unless_the_record_is_published(editor):
+    taxonomy()
+    records = [
+        {"title": "Draft import", "country": "RU"},
+        {"title": "Published import", "country": "GB", "published_at": "2024-01-01T00:00:00Z"},
+    ]
+    result = import_file(json.dumps(records).encode(), "cases.json", actor=editor, dry_run=False)
+    assert result.ok, result.errors
+    assert [c.slug for c in selectors.public_cases()] == ["published-import"]
+    assert Case.objects.get(slug="draft-import").visibility == "draft"
+
+
+def test_lawyer_without_publish_permission_cannot_import_published_cases(lawyer):
+    records = [{"title": "Published import", "country": "GB", "published_at": "2024-01-01T00:00:00Z"}]
+    result = import_file(json.dumps(records).encode(), "cases.json", actor=lawyer, dry_run=False)
+    assert not result.ok and "Only editors" in result.errors[0][1]
+    assert not Case.objects.exists()
