@@ -40,12 +40,18 @@ def _key(request):
 
 
 def cache_public_page(view):
-    """Serve anonymous GETs of view from the cache for PUBLIC_CACHE_SECONDS."""
+    """Serve anonymous GETs of view from the shared cache for PUBLIC_CACHE_SECONDS, when CACHE_URL is set."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         seconds = settings.PUBLIC_CACHE_SECONDS
-        if request.method not in ("GET", "HEAD") or request.user.is_authenticated or seconds <= 0:
+        # Without a shared cache (CACHE_URL) each process would hold stale copies it cannot invalidate.
+        if (
+            not settings.CACHE_URL
+            or seconds <= 0
+            or request.method not in ("GET", "HEAD")
+            or request.user.is_authenticated
+        ):
             response = view(request, *args, **kwargs)
             if request.user.is_authenticated:
                 patch_cache_control(response, private=True, no_store=True)
