@@ -26,7 +26,9 @@ def test_case_id_of_follows_the_path_to_the_case():
 
 def test_save_record_validates_records_actor_and_signals(editor, django_capture_on_commit_callbacks):
     proceeding = factories.proceeding()
-    filing = Filing(proceeding=proceeding, filed_on=datetime.date(2019, 12, 1), kind="brief", title="Reply", is_public=True)
+    filing = Filing(
+        proceeding=proceeding, filed_on=datetime.date(2019, 12, 1), kind="brief", title="Reply", is_public=True
+    )
     with django_capture_on_commit_callbacks() as callbacks:
         save_record(filing, actor=editor)
     assert filing.history.latest().history_user == editor
@@ -45,7 +47,9 @@ def test_save_record_refuses_invalid_and_saves_nothing(editor):
 def test_confidential_filing_does_not_move_last_activity(editor):
     proceeding = factories.proceeding()
     save_record(
-        Filing(proceeding=proceeding, filed_on=datetime.date(2021, 1, 1), kind="brief", title="Secret", is_public=False),
+        Filing(
+            proceeding=proceeding, filed_on=datetime.date(2021, 1, 1), kind="brief", title="Secret", is_public=False
+        ),
         actor=editor,
     )
     assert Case.objects.get(pk=proceeding.case_id).last_activity_on is None
