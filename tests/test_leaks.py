@@ -1,0 +1,125 @@
+"""Crawl every public page and feed; nothing unpublished may appear anywhere."""
+
+import datetime
+import re
+from collections import deque
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import translation
+
+from cases.models import Case, Technology
+from cases.search import refresh_search_vector
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+MARKER = "LEAKMARKER"
+START = ["/", "/ru/", "/sitemap.xml", "/robots.txt", "/feeds/latest.atom", "/ru/feeds/latest.atom", "/stats/"]
+LINK = re.compile(r"""(?:href|src)="([^"]+)"|<loc>([^<]+)</loc>|<link[^>]* href="([^"]+)\"""")
+MAX_PAGES = 600
+
+
+@pytest.fixture(autouse=True)
+def isolated(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def secrets():
+    """A public case carrying every kind of non-public record, and a draft case, all marked."""
+    public = f.case(
+        published=True,
+        title="Public case",
+        internal_notes=f"{MARKER}-internal-notes",
+        filed_on=datetime.date(2019, 10, 7),
+    )
+    face = Technology.objects.create(name="Face recognition", slug="face-recognition")
+    public.technologies.add(face)
+    plaintiff = f.participation(public, party=f.party(name="Public plaintiff"))
+    proceeding = f.proceeding(public)
+    f.filing(proceeding, title="Public claim", filed_by=plaintiff, document=ContentFile(b"public text", "a.txt"))
+    f.filing(
+        proceeding,
+        title=f"{MARKER}-confidential-filing",
+        description=f"{MARKER}-confidential-description",
+        is_public=False,
+        document=ContentFile(f"{MARKER}-confidential-document".encode(), "b.txt"),
+    )
+    f.hearing(proceeding, place=f"{MARKER}-private-hearing", summary=f"{MARKER}-private", is_public=False)
+    f.decision(proceeding, summary=f"{MARKER}-private-decision", is_public=False)
+    f.decision(proceeding, summary="Public decision")
+
+    draft = f.case(title=f"{MARKER}-draft-title", summary=f"{MARKER}-draft-summary", country="DE")
+    draft.technologies.add(Technology.objects.create(name=f"{MARKER}-draft-technology", slug="draft-tech"))
+    draft_proceeding = f.proceeding(draft, court=f.court(name=f"{MARKER}-draft-court"), docket_number="X-1")
+    f.participation(draft, party=f.party(name=f"{MARKER}-draft-party"))
+    f.filing(draft_proceeding, title=f"{MARKER}-draft-filing")
+    f.decision(draft_proceeding, summary=f"{MARKER}-draft-decision")
+    draft.related_cases.add(public)
+    for case in Case.objects.all():
+        refresh_search_vector(case.pk)
+    return {"public": public, "draft": draft}
+
+
+def crawl(client):
+    seen, queue, bodies = set(), deque(START), {}
+    while queue and len(seen) < MAX_PAGES:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code in (200, 404), (url, response.status_code)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        bodies[url] = body.decode("utf-8", errors="replace")
+        if "html" not in response.get("Content-Type", "") and "xml" not in response.get("Content-Type", ""):
+            continue
+        for match in LINK.finditer(bodies[url]):
+            link = next(group for group in match.groups() if group).replace("&amp;", "&")
+            parts = urlsplit(urljoin("http://testserver" + url, link))
+            if parts.netloc != "testserver" or parts.path.startswith(("/admin", "/ru/admin", "/static/")):
+                continue
+            queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return bodies
+
+
+def test_no_unpublished_data_anywhere_public(client, secrets):
+    bodies = crawl(client)
+    assert any(secrets["public"].get_absolute_url() in url for url in bodies)
+    assert any(url.startswith("/documents/") for url in bodies), "the public document should be reachable"
+    assert any(url.startswith("/ru/cases/") for url in bodies)
+    leaks = {
+        url: body[body.index(MARKER) - 60 : body.index(MARKER) + 60] for url, body in bodies.items() if MARKER in body
+    }
+    assert not leaks
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/cases/?q={MARKER.lower()}",
+        "/cases/?q=draft",
+        "/cases/?country=DE",
+        "/cases/?technology=draft-tech",
+        "/cases/export.csv?q=draft",
+        "/cases/feed.atom?country=DE",
+    ],
+)
+def test_searching_and_filtering_for_secrets_finds_nothing(client, secrets, url):
+    assert MARKER not in client.get(url).content.decode()
+
+
+def test_unpublished_records_are_404(client, secrets):
+    draft = secrets["draft"]
+    for url in [
+        draft.get_absolute_url(),
+        f"/cases/{draft.slug}/feed.atom",
+        "/technologies/draft-tech/",
+        draft.participations.get().party.get_absolute_url(),
+        draft.proceedings.get().court.get_absolute_url(),
+    ]:
+        assert client.get(url).status_code == 404, url
