@@ -7,6 +7,9 @@ from django.contrib.auth.models import Group
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
+# Real SMTP server and Celery worker fixtures: smtp_server, celery_worker_process.
+pytest_plugins = ["tests.smtp", "tests.worker"]
+
 
 def need(condition, reason):
     """Skip when a service is missing, or fail when CI requires every service."""
