@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 PYTEST_ARGS ?=
+BACKUP_DIR ?= var/backups
 
 # command:package pairs installed from Debian when the command is missing.
 # Never `playwright install`: the browser tests use Debian's Chromium (no downloads here).
@@ -64,6 +65,14 @@ lint: $(STAMP)
 
 bench: $(STAMP) system-deps
 	$(BIN)/python -m bench
+
+# Database (pg_dump, or SQLite's online backup) plus a media tarball; see docs/operations.md.
+backup: $(STAMP)
+	$(BIN)/python manage.py backup --output $(BACKUP_DIR)
+
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=$(BACKUP_DIR)/<folder>" >&2; exit 2; }
+	$(BIN)/python manage.py restore "$(BACKUP)" --yes
 
 clean:
 	rm -rf var db.sqlite3 test-artifacts
