@@ -204,6 +204,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
 }
+# Requests per IP for anonymous API clients (cases/api/throttling.py); empty turns the limit off.
+API_ANON_RATE = env.str("API_ANON_RATE", default="300/minute") or None
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Surveillance Litigation Tracker API",
+    "DESCRIPTION": "Read-only open data on published surveillance litigation. Data licence: CC BY 4.0.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs pages load Swagger UI and Redoc from drf_spectacular_sidecar's static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"ResultEnum": "cases.models.base.Result.choices"},
+}
 
 # Production hardening; `check --deploy` must be clean with DJANGO_DEBUG=0.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -14,6 +14,7 @@ from .health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/", include("cases.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("robots.txt", robots_txt, name="robots_txt"),

@@ -166,7 +166,7 @@ class CaseSerializer(SelectableFieldsMixin, CountryFieldMixin, serializers.Model
     parties = ParticipationSerializer(source="participations", many=True, read_only=True)
     proceedings = ProceedingSerializer(source="public_proceedings", many=True, read_only=True)
     links = LinkSerializer(many=True, read_only=True)
-    related_cases = serializers.SlugRelatedField(source="public_related", slug_field="slug", many=True, read_only=True)
+    related_cases = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -192,3 +192,6 @@ class CaseSerializer(SelectableFieldsMixin, CountryFieldMixin, serializers.Model
             "links",
             "related_cases",
         ]
+
+    def get_related_cases(self, case) -> list[str]:
+        return [other.slug for other in case.public_related]

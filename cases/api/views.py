@@ -1,0 +1,198 @@
+"""Read-only public endpoints; every queryset comes from cases.selectors."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.renderers import JSONRenderer
+
+from .. import exports, selectors
+from ..filters import CaseFilter
+from .pagination import CaseCursorPagination, PublicCursorPagination
+from .renderers import CSVRenderer, JSONLinesRenderer
+from .serializers import CaseSerializer, CourtSerializer, PartySerializer, TaxonomySerializer
+from .throttling import PublicApiThrottle
+
+BAD_REQUEST = OpenApiResponse(description="An unknown query parameter, a bad filter value or a malformed cursor.")
+THROTTLED = OpenApiResponse(description="Too many requests; retry after the Retry-After header's seconds.")
+NOT_FOUND = OpenApiResponse(description="No published record has this slug.")
+FIELDS_PARAMETER = OpenApiParameter(
+    "fields",
+    OpenApiTypes.STR,
+    description="Comma-separated case fields to return, e.g. `slug,title,country`.",
+)
+
+
+class ApiCaseFilter(CaseFilter):
+    """The public list's FilterSet; the API orders with `ordering`, so `sort` is left out."""
+
+    sort = None
+
+
+# Slug filters choose from live data, so the schema cannot list their values: document them as strings.
+for _name in ("technology", "ground", "party"):
+    extend_schema_field(OpenApiTypes.STR)(ApiCaseFilter.base_filters[_name])
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """Refuse ordering by a field that is not offered, rather than ignoring it."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [param.strip() for param in params.split(",")]
+            allowed = {name for name, _label in self.get_valid_fields(queryset, view, {"request": request})}
+            unknown = [field for field in fields if field.lstrip("-") not in allowed]
+            if unknown:
+                raise ValidationError({self.ordering_param: [_("Cannot order by %s.") % ", ".join(unknown)]})
+        return super().get_ordering(request, queryset, view)
+
+
+class PublicViewSet(viewsets.ReadOnlyModelViewSet):
+    """Shared behaviour: anonymous throttling, slugs in URLs, cursors, and no unknown query parameters."""
+
+    lookup_field = "slug"
+    throttle_classes = [PublicApiThrottle]
+    pagination_class = PublicCursorPagination
+    renderer_classes = [JSONRenderer]
+    control_parameters = {"format"}
+
+    def allowed_parameters(self):
+        allowed = set(self.control_parameters)
+        if self.action == "list":
+            allowed |= {"cursor", "page_size"}
+            if getattr(self, "filterset_class", None):
+                allowed |= set(self.filterset_class.base_filters)
+            if getattr(self, "ordering_fields", None):
+                allowed.add("ordering")
+        return allowed
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            formats = ", ".join(renderer.format for renderer in self.get_renderers())
+            raise ValidationError({"format": [_("Unknown format. Allowed: %s.") % formats]}) from None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        unknown = sorted(set(request.query_params) - self.allowed_parameters())
+        if unknown:
+            raise ValidationError(
+                {
+                    name: [
+                        _("Unknown filter %(name)s. Allowed: %(allowed)s.")
+                        % {"name": name, "allowed": ", ".join(sorted(self.allowed_parameters()))}
+                    ]
+                    for name in unknown
+                }
+            )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List published cases",
+        description="Filters are those of the public case list. `?format=csv` or `?format=jsonl` streams every "
+        "matching case at once instead of a page.",
+        parameters=[FIELDS_PARAMETER],
+        responses={200: CaseSerializer(many=True), 400: BAD_REQUEST, 429: THROTTLED},
+    ),
+    retrieve=extend_schema(
+        summary="One published case with its public parties, proceedings and records",
+        parameters=[FIELDS_PARAMETER],
+        responses={200: CaseSerializer, 400: BAD_REQUEST, 404: NOT_FOUND, 429: THROTTLED},
+    ),
+)
+class CaseViewSet(PublicViewSet):
+    serializer_class = CaseSerializer
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    filterset_class = ApiCaseFilter
+    ordering_fields = ["published_at", "title", "slug"]
+    ordering = ["-published_at"]
+    pagination_class = CaseCursorPagination
+    renderer_classes = [JSONRenderer, CSVRenderer, JSONLinesRenderer]
+    control_parameters = {"format", "fields"}
+
+    def get_queryset(self):
+        return selectors.with_public_records(selectors.public_cases())
+
+    def get_serializer(self, *args, **kwargs):
+        return super().get_serializer(*args, fields=self.selected_fields(), **kwargs)
+
+    def selected_fields(self):
+        """Return the fields named by `fields=`, or None for all; unknown names give 400."""
+        raw = self.request.query_params.get("fields") if self.request else None
+        if raw is None:
+            return None
+        names = [name.strip() for name in raw.split(",") if name.strip()]
+        unknown = [name for name in names if name not in CaseSerializer.Meta.fields]
+        if unknown or not names:
+            raise ValidationError(
+                {
+                    "fields": [
+                        _("Unknown fields: %(names)s. Allowed: %(allowed)s.")
+                        % {"names": ", ".join(unknown) or "''", "allowed": ", ".join(CaseSerializer.Meta.fields)}
+                    ]
+                }
+            )
+        return names
+
+    def list(self, request, *args, **kwargs):
+        fmt = request.accepted_renderer.format
+        if fmt in ("csv", "jsonl"):
+            cases = self.filter_queryset(selectors.public_cases())
+            return exports.export_response(cases, fmt, request=request)
+        return super().list(request, *args, **kwargs)
+
+
+ENTITY_RESPONSES = {400: BAD_REQUEST, 429: THROTTLED}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Parties in published cases", responses={200: PartySerializer(many=True), **ENTITY_RESPONSES}
+    ),
+    retrieve=extend_schema(responses={200: PartySerializer, 404: NOT_FOUND, **ENTITY_RESPONSES}),
+)
+class PartyViewSet(PublicViewSet):
+    serializer_class = PartySerializer
+
+    def get_queryset(self):
+        return selectors.public_parties()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Courts hearing published cases", responses={200: CourtSerializer(many=True), **ENTITY_RESPONSES}
+    ),
+    retrieve=extend_schema(responses={200: CourtSerializer, 404: NOT_FOUND, **ENTITY_RESPONSES}),
+)
+class CourtViewSet(PublicViewSet):
+    serializer_class = CourtSerializer
+
+    def get_queryset(self):
+        return selectors.public_courts().select_related("appeals_to")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Technologies challenged in published cases",
+        responses={200: TaxonomySerializer(many=True), **ENTITY_RESPONSES},
+    ),
+    retrieve=extend_schema(responses={200: TaxonomySerializer, 404: NOT_FOUND, **ENTITY_RESPONSES}),
+)
+class TechnologyViewSet(PublicViewSet):
+    serializer_class = TaxonomySerializer
+
+    def get_queryset(self):
+        return selectors.public_technologies()
