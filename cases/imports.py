@@ -313,6 +313,8 @@ def _import_case(record, slug, actor):
         raise RowError(errors)
 
     case = Case.objects.filter(slug=slug).first()
+    if case is not None and actor is not None and not Case.objects.editable_by(actor).filter(pk=case.pk).exists():
+        raise RowError([_("You may not change the existing case %(slug)s.") % {"slug": slug}])
     action = "update" if case else "create"
     case = case or Case(slug=slug)
     for name in CASE_TEXT:

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from cases.admin.imports import import_cases_view
 from cases.cache import cache_public_page
 from cases.calendar import calendar_feed
 from cases.sitemaps import SITEMAPS
@@ -22,6 +23,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("admin/cases/case/import/", admin.site.admin_view(import_cases_view), name="admin_case_import"),
     path("admin/", admin.site.urls),
     path("", include("cases.urls")),
     path("", include("alerts.urls")),

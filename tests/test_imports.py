@@ -138,3 +138,40 @@ def test_lawyer_without_publish_permission_cannot_import_published_cases(lawyer)
     result = import_file(json.dumps(records).encode(), "cases.json", actor=lawyer, dry_run=False)
     assert not result.ok and "Only editors" in result.errors[0][1]
     assert not Case.objects.exists()
+
+
+def test_admin_previews_then_imports_the_same_upload(client, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    taxonomy()
+    client.force_login(editor)
+    assert "Import cases" in client.get("/admin/cases/case/").content.decode()
+    content = (HEADER + 'new-case,New case,RU,cctv,2020-02-03,"[]"\n').encode()
+
+    preview = client.post("/admin/cases/case/import/", {"file": SimpleUploadedFile("cases.csv", content)})
+    assert preview.status_code == 200
+    assert "Will be created" in preview.content.decode()
+    assert not Case.objects.exists()
+
+    done = client.post("/admin/cases/case/import/", {"token": preview.context["token"]})
+    assert done.status_code == 302
+    assert Case.objects.get().slug == "new-case"
+
+
+def test_admin_preview_lists_row_errors_and_offers_no_import(client, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(editor)
+    content = (HEADER + 'x,X,XX,,,"[]"\ny,Y,RU,,2020-02-30,"[]"\n').encode()
+    response = client.post("/admin/cases/case/import/", {"file": SimpleUploadedFile("cases.csv", content)})
+    html = response.content.decode()
+    assert "unknown country code" in html and "is not a date" in html
+    assert response.context["token"] is None and "Import now" not in html
+    assert client.post("/admin/cases/case/import/", {"token": "forged"}).status_code == 302
+    assert not Case.objects.exists()
+
+
+def test_import_page_needs_the_add_case_permission(client, django_user_model):
+    user = django_user_model.objects.create_user("staff", password="x" * 20, is_staff=True)
+    client.force_login(user)
+    assert client.get("/admin/cases/case/import/").status_code == 403
