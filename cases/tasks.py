@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from . import reminders
+from . import datadump, reminders
 
 # Alerts are single emails outside the delivery log, so Celery's own retry (short, bounded) is enough.
 EMAIL_RETRY = {
@@ -56,3 +56,9 @@ def queue_weekly_digests():
 def send_weekly_digest(user_id):
     """Email one user their deadlines for the next 14 days."""
     return reminders.send_digest(user_id)
+
+
+@shared_task
+def write_data_dump():
+    """Rebuild the public open-data dump served at /data/."""
+    return datadump.write_dump()

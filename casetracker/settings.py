@@ -206,6 +206,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
 }
+# The nightly open-data dump (cases/datadump.py), served at /data/.
+DATA_DUMP_ROOT = env.path("DATA_DUMP_ROOT", default=VAR_DIR / "data")
+OPEN_DATA_LICENCE = env.str(
+    "OPEN_DATA_LICENCE",
+    default="Creative Commons Attribution 4.0 International (CC BY 4.0), https://creativecommons.org/licenses/by/4.0/",
+)
 # Requests per IP for anonymous API clients (cases/api/throttling.py); empty turns the limit off.
 API_ANON_RATE = env.str("API_ANON_RATE", default="300/minute") or None
 SPECTACULAR_SETTINGS = {

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from cases import datadump
 from cases.admin.imports import import_cases_view
 from cases.cache import cache_public_page
 from cases.calendar import calendar_feed
@@ -25,6 +26,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/cases/case/import/", admin.site.admin_view(import_cases_view), name="admin_case_import"),
     path("admin/", admin.site.urls),
+    path("data/", datadump.data_index, name="data_index"),
+    path("data/<str:name>", datadump.data_file, name="data_file"),
     path("", include("cases.urls")),
     path("", include("alerts.urls")),
     prefix_default_language=False,

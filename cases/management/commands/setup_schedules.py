@@ -17,10 +17,19 @@ class Command(BaseCommand):
         monday_morning, _ = CrontabSchedule.objects.get_or_create(
             minute="0", hour="7", day_of_week="1", day_of_month="*", month_of_year="*", timezone="UTC"
         )
+        night, _ = CrontabSchedule.objects.get_or_create(
+            minute="30", hour="2", day_of_week="*", day_of_month="*", month_of_year="*", timezone="UTC"
+        )
+        morning, _ = CrontabSchedule.objects.get_or_create(
+            minute="0", hour="7", day_of_week="*", day_of_month="*", month_of_year="*", timezone="UTC"
+        )
         tasks = [
             ("Deadline reminder sweep", "cases.tasks.sweep_reminders", {"interval": every_few_minutes}),
             ("Overdue deadline check", "cases.tasks.check_overdue", {"interval": quarter_hour}),
             ("Weekly deadline digest", "cases.tasks.queue_weekly_digests", {"crontab": monday_morning}),
+            ("Nightly open-data dump", "cases.tasks.write_data_dump", {"crontab": night}),
+            ("Daily follower digest", "alerts.tasks.send_digests", {"crontab": morning, "args": '["daily"]'}),
+            ("Weekly follower digest", "alerts.tasks.send_digests", {"crontab": monday_morning, "args": '["weekly"]'}),
         ]
         for name, task, schedule in tasks:
             # Keep a staff member's changes to the schedule; only create what is missing.
