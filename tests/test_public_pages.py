@@ -166,3 +166,10 @@ def test_pages_have_no_inline_scripts_or_styles(client, popova):
         html = get(client, url)
         assert "<script" not in html
         assert "style=" not in html and "<style" not in html
+
+
+def test_selected_facets_stay_ticked(client, popova):
+    html = get(client, reverse("cases:case_list") + "?technology=face-recognition&country=RU")
+    assert 'name="technology" value="face-recognition" checked' in html
+    assert 'name="country" value="RU" checked' in html
+    assert "not recognised" not in html

@@ -1,5 +1,6 @@
 """Facet options and active filters for the case list, labelled in the page language."""
 
+from django.db.models import Model
 from django_countries.fields import Country
 
 from ..models import Case, Court
@@ -27,8 +28,8 @@ LABELS = {
 
 def _selected(filterset, name):
     """Return {value: label} for the valid values of name in the request."""
-    values = filterset.form.cleaned_data.get(name) or []
-    if hasattr(values, "model"):  # a queryset of technologies, grounds or parties
+    values = list(filterset.form.cleaned_data.get(name) or [])
+    if values and isinstance(values[0], Model):  # technologies, grounds or parties
         return {obj.slug: obj.display_name for obj in values}
     choices = dict(filterset.form.fields[name].choices)
     return {value: choices.get(value, value) for value in values}

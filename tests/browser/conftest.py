@@ -1,0 +1,58 @@
+"""Headless Debian Chromium driven by Playwright, against pytest-django's live server."""
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from ..conftest import need
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# between page actions are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    need(shutil.which(CHROMIUM) or os.path.exists(CHROMIUM), f"needs Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A page that refuses, and records, any request to another host."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.foreign_requests = []
+    own_host = urlsplit(live_server.url).netloc
+
+    def guard(route):
+        if urlsplit(route.request.url).netloc in (own_host, ""):
+            route.continue_()
+        else:
+            page.foreign_requests.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    yield page
+    context.close()
+    assert page.foreign_requests == [], "pages must not contact other servers"
+
+
+def screenshot(page, name):
+    """Save a full-page screenshot under test-artifacts/ (not committed)."""
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

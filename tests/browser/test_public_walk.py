@@ -1,0 +1,116 @@
+"""A visitor's walk through the demo data, with axe-core on the main pages."""
+
+import datetime
+import re
+
+import pytest
+from django.core.management import call_command, get_commands
+from django.utils import translation
+
+from cases.models import Technology
+
+from .. import factories as f
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(live_server):
+    """Load the demo data set, or a small stand-in with the same story when it is not there."""
+    if "load_demo" in get_commands():
+        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - closed with the process
+        return
+    with translation.override("en"):
+        face = Technology.objects.create(name="Face recognition", name_ru="Распознавание лиц", slug="face-recognition")
+        case = f.case(
+            published=True,
+            title="Popova and Milov v. Moscow Department of Information Technology",
+            title_ru="Попова и Милов против Департамента информационных технологий Москвы",
+            country="RU",
+            filed_on=datetime.date(2019, 10, 7),
+        )
+        case.technologies.add(face)
+        plaintiff = f.participation(
+            case, party=f.party(name="Alena Popova", name_ru="Алёна Попова", slug="alena-popova")
+        )
+        proceeding = f.proceeding(case)
+        f.filing(proceeding, title="Statement of claim", filed_by=plaintiff)
+        f.decision(proceeding)
+        other = f.case(published=True, title="Big Brother Watch v. United Kingdom", country="GB")
+        other.technologies.add(Technology.objects.create(name="Bulk interception", slug="bulk-interception"))
+
+
+def check_axe(page, name):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    serious = [
+        (violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]][:3])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"axe on {name}: {serious}"
+
+
+def test_visitor_walk_and_accessibility(page, live_server, demo):
+    page.goto(live_server.url + "/")
+    screenshot(page, "home")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Cases").click()
+
+    # Filter by technology, then by country, with the plain form (no JavaScript needed).
+    page.get_by_role("group", name="Technology").get_by_role("checkbox", name=re.compile(r"^Face recognition")).check()
+    page.get_by_role("button", name="Apply filters").click()
+    assert "technology=face-recognition" in page.url
+    page.get_by_role("group", name="Country").get_by_role("checkbox", name=re.compile(r"^Russia")).check()
+    page.get_by_role("button", name="Apply filters").click()
+    assert "country=RU" in page.url and "technology=face-recognition" in page.url
+    assert page.locator(".notice").count() == 0
+    check_axe(page, "case list")
+    screenshot(page, "case-list-filtered")
+
+    page.get_by_label("Search titles, summaries, parties and docket numbers").fill("Popova")
+    page.get_by_role("button", name="Search", exact=True).click()
+    assert "q=Popova" in page.url
+    results = page.locator(".case-rows h3 a")
+    assert results.count() >= 1
+    results.first.click()
+
+    assert "Popova" in page.locator("h1").inner_text()
+    check_axe(page, "case page")
+    screenshot(page, "case")
+
+    page.locator("#parties ~ ul a, section[aria-labelledby=parties] a").filter(has_text="Popova").first.click()
+    assert "/parties/" in page.url
+    check_axe(page, "party page")
+    screenshot(page, "party")
+
+    page.get_by_role("link", name="Русский").click()
+    assert page.url.startswith(live_server.url + "/ru/parties/")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert "Алёна Попова" in page.locator("h1").inner_text()
+    screenshot(page, "party-ru")
+
+    page.goto(live_server.url + "/stats/")
+    assert page.locator("svg.chart").count() == 3
+    check_axe(page, "stats")
+    screenshot(page, "stats")
+
+
+@pytest.mark.parametrize("path", ["/", "/cases/", "/stats/"])
+def test_pages_fit_a_360px_screen(browser, live_server, demo, path):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(live_server.url + path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    screenshot(page, "narrow" + path.replace("/", "-").rstrip("-"))
+    context.close()
+    assert overflow <= 0
+
+
+def test_works_without_javascript(browser, live_server, demo):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/cases/?q=Popova")
+    assert page.locator(".case-rows h3 a").count() >= 1
+    context.close()
