@@ -1,0 +1,257 @@
+"""Faults: PostgreSQL dropping connections under load, Redis gone, and a full disk on upload."""
+
+import errno
+import os
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.request import urlopen
+
+import psycopg
+import pytest
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+
+from cases.models import Filing
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- PostgreSQL drops every connection while the site is under load ------------------------------------------
+
+
+def database_url(settings_dict):
+    return (
+        f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@{settings_dict['HOST'] or '127.0.0.1'}"
+        f":{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+    )
+
+
+@pytest.fixture
+def gunicorn_on_test_database(require_postgres, tmp_path):
+    """Serve the site with gunicorn (2 workers, persistent connections) against the test database."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(connection.settings_dict),
+        "CONN_MAX_AGE": "600",
+        "CELERY_BROKER_URL": "memory://",
+    }
+    env.pop("CACHE_URL", None)
+    with open(tmp_path / "gunicorn.log", "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "casetracker.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urlopen(f"{base}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def terminate_site_connections():
+    """Kill the web's connections to the test database, as a PostgreSQL restart would (ours survives)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        own_pid = cursor.fetchone()[0]
+    with psycopg.connect(database_url({**connection.settings_dict, "NAME": "postgres"}), autocommit=True) as admin:
+        return admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> %s AND backend_type = 'client backend'",
+            [connection.settings_dict["NAME"], own_pid],
+        ).fetchone()[0]
+
+
+def status(url):
+    try:
+        return urlopen(url, timeout=10).status
+    except HTTPError as error:
+        return error.code
+
+
+@pytest.mark.django_db(transaction=True)
+def test_web_recovers_when_postgres_drops_connections_under_load(gunicorn_on_test_database):
+    paths = ["/healthz", "/cases/?country=RU", "/cases/?q=kill", "/stats/"]
+    killed = 0
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for round_ in range(5):
+            urls = [
+                f"{gunicorn_on_test_database}{path}{'&' if '?' in path else '?'}r={round_}-{i}"
+                for i, path in enumerate(paths * 5)
+            ]
+            results = list(pool.map(status, urls))
+            assert results == [200] * len(urls), f"round {round_}: {results}"
+            killed += terminate_site_connections()
+    assert killed >= 2  # the workers' persistent connections really were cut, and every later request was served
+
+
+# --- Redis is down: cached pages are served uncached --------------------------------------------------------
+
+
+@pytest.fixture
+def redis_down(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/cases/", "/cases/feed.atom", "/feeds/latest.atom", "/sitemap.xml", "/stats/"])
+def test_cached_pages_degrade_to_uncached_when_redis_is_down(client, redis_down, path):
+    case = factories.case(published=True, title="Glukhin v. Russia")
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    if path in ("/cases/", "/sitemap.xml"):
+        assert case.slug in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_login_still_works_when_redis_is_down(redis_down, settings, lawyer):
+    from axes.handlers.proxy import AxesProxyHandler
+
+    configured = settings.AXES_HANDLER
+    settings.AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+    AxesProxyHandler.get_implementation(force=True)
+    try:
+        client = Client()
+        response = client.post("/admin/login/", {"username": "lawyer", "password": "correct-horse-battery"})
+        assert response.status_code == 302
+        assert client.get("/admin/").status_code == 200
+    finally:
+        settings.AXES_HANDLER = configured
+        AxesProxyHandler.get_implementation(force=True)
+
+
+# --- The disk is full when a document is uploaded -----------------------------------------------------------
+
+
+class FormFields(HTMLParser):
+    """Collect the submitted values of every field of a page's forms, as a browser would send them."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._select, self._textarea = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "file", "button"):
+            if attrs.get("type") in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.data.setdefault(name, attrs.get("value", "on"))
+            else:
+                self.data[name] = attrs.get("value") or ""
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select] = attrs.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data
+
+
+def form_data(response):
+    parser = FormFields()
+    parser.feed(response.content.decode())
+    return {k: v for k, v in parser.data.items() if "__prefix__" not in k}
+
+
+@pytest.fixture
+def full_disk(monkeypatch, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    def no_space(self, name, content):
+        path = Path(self.path(name))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF-1.4 partial")  # the write got this far before the disk filled up
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", no_space)
+    return settings.MEDIA_ROOT
+
+
+@pytest.mark.django_db
+def test_disk_full_on_upload_keeps_the_record_and_says_so(otp_login, editor, full_disk):
+    proceeding = factories.proceeding(factories.case(title="Popova v. Moscow DIT"))
+    client = otp_login(editor)
+    url = f"/admin/cases/proceeding/{proceeding.pk}/change/"
+    data = form_data(client.get(url))
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and k.startswith("filings")).removesuffix(
+        "-TOTAL_FORMS"
+    )
+    row = int(data[f"{prefix}-TOTAL_FORMS"])
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": str(row + 1),
+            f"{prefix}-{row}-filed_on": "2019-10-08",
+            f"{prefix}-{row}-kind": "complaint",
+            f"{prefix}-{row}-title": "Statement of claim",
+            f"{prefix}-{row}-document": SimpleUploadedFile("claim.pdf", b"%PDF-1.4\nclaim\n%%EOF"),
+            "docket_number": "2a-577/2019",
+        }
+    )
+
+    response = client.post(url, data, follow=True)
+
+    assert response.status_code == 200
+    assert "disk is full" in response.content.decode()
+    assert "claim.pdf" in response.content.decode()
+    filing = Filing.objects.get(proceeding=proceeding)
+    assert filing.title == "Statement of claim"
+    assert not filing.document
+    proceeding.refresh_from_db()
+    assert proceeding.docket_number == "2a-577/2019"
+    assert [p for p in full_disk.rglob("*") if p.is_file()] == []  # the partial file was removed
+
+
+def test_other_storage_errors_still_raise(settings, tmp_path, monkeypatch):
+    from casetracker.storage import MediaStorage
+
+    def denied(self, name, content):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", denied)
+    with pytest.raises(PermissionError):
+        MediaStorage(location=tmp_path).save("x.txt", SimpleUploadedFile("x.txt", b"x"))
