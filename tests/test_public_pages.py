@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -173,3 +175,30 @@ def test_selected_facets_stay_ticked(client, popova):
     assert 'name="technology" value="face-recognition" checked' in html
     assert 'name="country" value="RU" checked' in html
     assert "not recognised" not in html
+
+
+@pytest.mark.parametrize("url", ["/", "/cases/", "/stats/", "/feeds/latest.atom", "/cases/feed.atom", "/sitemap.xml"])
+def test_list_pages_query_count_does_not_grow(client, url):
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def add_cases(n):
+        technology = Technology.objects.create(name=f"Tech {n}", slug=f"tech-{n}")
+        for _ in range(n):
+            case = f.case(published=True)
+            case.technologies.add(technology)
+            proceeding = f.proceeding(case)
+            f.filing(proceeding)
+            f.decision(proceeding)
+            f.participation(case)
+
+    add_cases(3)
+    few = count_queries()
+    add_cases(20)
+    assert count_queries() == few
+
+
+def test_case_list_html_is_small(client, popova):
+    assert len(get(client, reverse("cases:case_list"))) < 30_000
