@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..actions.publishing import can_publish, publish_case, unpublish_case
 from ..models import Case, CaseLink, Counsel, Participation, Proceeding
+from .forms import ProceedingInlineFormSet
 from .mixins import ActionAdmin, ScopedTabularInline
 
 
@@ -35,6 +36,7 @@ class ParticipationInline(ScopedTabularInline):
 
 class ProceedingInline(ScopedTabularInline):
     model = Proceeding
+    formset = ProceedingInlineFormSet
     fields = ["court", "docket_number", "started_on", "ended_on", "appeals_from"]
     autocomplete_fields = ["court"]
     show_change_link = True

@@ -4,6 +4,7 @@ import zoneinfo
 
 from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -11,7 +12,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Decision, Filing, Hearing, Participation
+from ..deadlines.generate import check_triggers
+from ..models import Decision, Filing, Hearing, Participation, Proceeding
+from .deadlines import DeadlineForm
 
 TIMEZONE_CHOICES = [("", "---------")] + [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
@@ -31,13 +34,13 @@ class HearingForm(forms.ModelForm):
         fields = ["starts_at", "timezone", "place", "summary", "is_public"]
         help_texts = {"starts_at": _("Local time at the court, in the time zone beside it.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, default_timezone=None, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             # Show the stored UTC instant back as the court's local time, without a zone to convert it again.
             self.initial["starts_at"] = self.instance.local_starts_at.replace(tzinfo=None)
-        elif self.instance.proceeding_id and not self.initial.get("timezone"):
-            self.initial["timezone"] = self.instance.proceeding.court.timezone
+        elif default_timezone:
+            self.initial.setdefault("timezone", default_timezone)
 
     def clean(self):
         cleaned = super().clean()
@@ -49,19 +52,50 @@ class HearingForm(forms.ModelForm):
         return cleaned
 
 
-class FilingInlineFormSet(BaseInlineFormSet):
-    """Offer only this case's parties as "filed by", fetched once for all the rows."""
+class HearingInlineFormSet(BaseInlineFormSet):
+    """Start new hearing rows, including those added in the browser, in the court's time zone."""
+
+    def get_form_kwargs(self, index):
+        court = self.instance.court if self.instance.court_id else None
+        return super().get_form_kwargs(index) | {"default_timezone": court.timezone if court else None}
+
+
+class CaseChoicesFormSet(BaseInlineFormSet):
+    """Offer in `narrowed_field` only records of the parent's case, fetched once for all the rows."""
+
+    narrowed_field = None
+
+    def narrowed_queryset(self):
+        raise NotImplementedError
 
     @cached_property
-    def _filed_by(self):
-        parties = Participation.objects.filter(case_id=self.instance.case_id).select_related("party")
-        return parties, [("", "---------")] + [(p.pk, str(p)) for p in parties]
+    def _narrowed(self):
+        queryset = self.narrowed_queryset()
+        return queryset, [("", "---------")] + [(obj.pk, str(obj)) for obj in queryset]
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        field = form.fields.get("filed_by")
+        field = form.fields.get(self.narrowed_field)
         if field is not None:
-            field.queryset, field.choices = self._filed_by
+            field.queryset, field.choices = self._narrowed
+
+
+class FilingInlineFormSet(CaseChoicesFormSet):
+    """A filing is filed by one of this case's parties."""
+
+    narrowed_field = "filed_by"
+
+    def narrowed_queryset(self):
+        return Participation.objects.filter(case_id=self.instance.case_id).select_related("party")
+
+
+class ProceedingInlineFormSet(CaseChoicesFormSet):
+    """A proceeding appeals from another proceeding of the same case."""
+
+    narrowed_field = "appeals_from"
+
+    def narrowed_queryset(self):
+        return Proceeding.objects.filter(case_id=self.instance.pk).select_related("court")
 
 
 class StoredDocument:
@@ -111,16 +145,34 @@ class FilingForm(DocumentForm):
 class DecisionForm(DocumentForm):
     document_kind = "decision"
 
+    def _post_clean(self):
+        super()._post_clean()
+        # save_decision refuses dates its deadline rules cannot use; say so on the form instead of failing later.
+        if self.instance.proceeding_id and not self.errors:
+            try:
+                check_triggers(self.instance)
+            except ValidationError as error:
+                self._update_errors(error)
+
     class Meta(DocumentForm.Meta):
         model = Decision
         fields = ["announced_on", "final_form_on", "result", "is_final", "summary", "document", "is_public"]
 
 
-class DeadlineInlineForm(forms.ModelForm):
-    """A deadline row with a way to mark it done or cancelled through the deadline actions."""
+class DeadlineInlineForm(DeadlineForm):
+    """A deadline row on its proceeding's page, with a way to close it through the deadline actions."""
 
     class Mark(models.TextChoices):
         DONE = "done", _("Mark done")
         CANCEL = "cancel", _("Cancel it")
 
     mark = forms.ChoiceField(label=_("close"), choices=[("", "---------"), *Mark.choices], required=False)
+
+    class Meta(DeadlineForm.Meta):
+        fields = ["title", "kind", "due_on", "due_time", "responsible"]
+
+    def clean(self):
+        # The row has no case field: it is the proceeding's, and the reminder checks need it.
+        if self.instance.proceeding_id:
+            self.cleaned_data["case"] = self.instance.proceeding.case
+        return super().clean()

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Deadline, Decision, Filing, Hearing, Proceeding
-from .forms import DeadlineInlineForm, DecisionForm, FilingForm, FilingInlineFormSet, HearingForm
+from .forms import DeadlineInlineForm, DecisionForm, FilingForm, FilingInlineFormSet, HearingForm, HearingInlineFormSet
 from .mixins import ActionAdmin, ScopedStackedInline, ScopedTabularInline
 
 
@@ -19,6 +19,7 @@ class FilingInline(ScopedStackedInline):
 class HearingInline(ScopedTabularInline):
     model = Hearing
     form = HearingForm
+    formset = HearingInlineFormSet
 
 
 class DecisionInline(ScopedStackedInline):
