@@ -225,7 +225,7 @@ def test_weekly_digest_lists_next_fourteen_days_for_opted_in_users(deadline, law
     assert "File the appeal" in mailoutbox[0].body and "Far away" not in mailoutbox[0].body
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_sweeps_at_the_same_moment_claim_disjoint_rows(require_postgres, lawyer, settings):
     settings.REMINDER_SWEEP_BATCH = 1000
     case = factories.case()

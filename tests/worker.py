@@ -95,7 +95,9 @@ class WorkerProcess:
 
 
 @pytest.fixture
-def celery_worker_process(require_postgres, redis_url, smtp_server, transactional_db, settings):
+def celery_worker_process(
+    require_postgres, redis_url, smtp_server, django_db_serialized_rollback, transactional_db, settings
+):
     """Return a function that starts a worker (stopped at teardown) on a freshly emptied Redis database."""
     import redis
 
