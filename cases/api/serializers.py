@@ -52,7 +52,9 @@ class PartySerializer(CountryFieldMixin, serializers.ModelSerializer):
 
 class CourtSerializer(CountryFieldMixin, serializers.ModelSerializer):
     url = AbsoluteUrlField()
-    appeals_to = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    appeals_to = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="Slug of the court that hears appeals."
+    )
 
     class Meta:
         model = Court
@@ -130,7 +132,9 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 class ProceedingSerializer(serializers.ModelSerializer):
     court = CourtSerializer(read_only=True)
-    appeals_from = serializers.PrimaryKeyRelatedField(read_only=True)
+    appeals_from = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="Id of the lower proceeding this one reviews."
+    )
     filings = FilingSerializer(source="public_filings", many=True, read_only=True)
     hearings = HearingSerializer(source="public_hearings", many=True, read_only=True)
     decisions = DecisionSerializer(source="public_decisions", many=True, read_only=True)

@@ -18,6 +18,7 @@ from rest_framework.renderers import JSONRenderer
 
 from .. import exports, selectors
 from ..filters import CaseFilter
+from . import schema  # noqa: F401  (registers the OpenAPI extensions)
 from .pagination import CaseCursorPagination, PublicCursorPagination
 from .renderers import CSVRenderer, JSONLinesRenderer
 from .serializers import CaseSerializer, CourtSerializer, PartySerializer, TaxonomySerializer
@@ -28,8 +29,10 @@ THROTTLED = OpenApiResponse(description="Too many requests; retry after the Retr
 NOT_FOUND = OpenApiResponse(description="No published record has this slug.")
 FIELDS_PARAMETER = OpenApiParameter(
     "fields",
-    OpenApiTypes.STR,
-    description="Comma-separated case fields to return, e.g. `slug,title,country`.",
+    {"type": "array", "items": {"type": "string", "enum": CaseSerializer.Meta.fields}},
+    description="Comma-separated case fields to return, e.g. `slug,title,country`; empty for all.",
+    style="form",
+    explode=False,
 )
 
 
@@ -132,16 +135,16 @@ class CaseViewSet(PublicViewSet):
     def selected_fields(self):
         """Return the fields named by `fields=`, or None for all; unknown names give 400."""
         raw = self.request.query_params.get("fields") if self.request else None
-        if raw is None:
+        names = [name.strip() for name in (raw or "").split(",") if name.strip()]
+        if not names:
             return None
-        names = [name.strip() for name in raw.split(",") if name.strip()]
         unknown = [name for name in names if name not in CaseSerializer.Meta.fields]
-        if unknown or not names:
+        if unknown:
             raise ValidationError(
                 {
                     "fields": [
                         _("Unknown fields: %(names)s. Allowed: %(allowed)s.")
-                        % {"names": ", ".join(unknown) or "''", "allowed": ", ".join(CaseSerializer.Meta.fields)}
+                        % {"names": ", ".join(unknown), "allowed": ", ".join(CaseSerializer.Meta.fields)}
                     ]
                 }
             )
