@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from cases.actions.decisions import save_decision
 from cases.models import CalendarOverride, Deadline, Decision
@@ -142,3 +143,51 @@ def test_case_without_team_gets_deadline_with_warning(lawyer):
     deadline = decision.deadlines.get()
     assert "Nobody would be reminded" in deadline.warning
     assert not deadline.deliveries.exists()
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def test_recording_a_decision_in_the_admin_creates_its_deadline(editor_client, russian_case, lawyer):
+    from tests.admin_posts import change_url, proceeding_post
+
+    proceeding = factories.proceeding(russian_case, started_on=D(2022, 3, 1))
+    row = {"announced_on": "2023-05-10", "final_form_on": "2023-05-15", "result": "dismissed", "is_public": "on"}
+    response = editor_client.post(change_url(proceeding), proceeding_post(proceeding, {"decisions": [row]}))
+    assert response.status_code == 302
+    deadline = Deadline.objects.get()
+    assert (deadline.rule_code, deadline.due_on, deadline.status) == ("ru-appeal", D(2023, 6, 15), "open")
+    page = editor_client.get(change_url(deadline)).content.decode()
+    assert "GPK RF art. 321(2)" in page and "Raw end: 2023-06-15." in page
+
+
+def test_admin_refuses_a_deadline_nobody_would_be_reminded_of(editor_client):
+    from tests.admin_posts import add_url
+
+    case = factories.case()
+    data = {"case": case.pk, "title": "Reply", "kind": "other", "due_on": "2023-06-01", "reminder_offsets": "[]"}
+    data |= {"deliveries-TOTAL_FORMS": 0, "deliveries-INITIAL_FORMS": 0}
+    response = editor_client.post(add_url(Deadline), data)
+    assert response.status_code == 200
+    assert "Nobody would be reminded" in response.content.decode()
+    assert not Deadline.objects.exists()
+
+
+def test_admin_actions_close_deadlines_and_the_delivery_log_is_read_only(editor_client, russian_case, lawyer):
+    from tests.admin_posts import change_url
+
+    proceeding = factories.proceeding(russian_case, started_on=D(2022, 3, 1))
+    deadline = record(proceeding, lawyer, announced_on=D(2023, 5, 10), final_form_on=D(2023, 5, 15)).deadlines.get()
+    changelist = reverse("admin:cases_deadline_changelist")
+    response = editor_client.post(changelist, {"action": "mark_done", "_selected_action": [deadline.pk]})
+    assert response.status_code == 302
+    deadline.refresh_from_db()
+    assert deadline.status == "done"
+    assert set(deadline.deliveries.values_list("status", flat=True)) == {"cancelled"}
+    log = editor_client.get(reverse("admin:cases_reminderdelivery_changelist"))
+    assert log.status_code == 200 and "Cancelled" in log.content.decode()
+    row = deadline.deliveries.first()
+    assert editor_client.post(change_url(row), {}).status_code == 403
