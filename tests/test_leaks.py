@@ -110,7 +110,9 @@ def test_no_unpublished_data_anywhere_public(client, secrets):
     ],
 )
 def test_searching_and_filtering_for_secrets_finds_nothing(client, secrets, url):
-    assert MARKER not in client.get(url).content.decode()
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert MARKER not in body.decode()
 
 
 def test_unpublished_records_are_404(client, secrets):
