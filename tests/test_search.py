@@ -1,4 +1,7 @@
+import io
+
 import pytest
+from django.core.management import call_command
 
 from cases.actions.events import case_changed
 from cases.models import Case
@@ -73,4 +76,10 @@ def test_action_refreshes_the_vector(cases, require_postgres, django_capture_on_
     assert titles("Others") == []
     with django_capture_on_commit_callbacks(execute=True):
         case_changed(cases["bbw"].pk)
+    assert titles("Others") == ["Big Brother Watch and Others"]
+
+
+def test_rebuild_command_refreshes_every_case(cases, require_postgres):
+    Case.objects.filter(pk=cases["bbw"].pk).update(title="Big Brother Watch and Others")
+    call_command("rebuild_search_index", stdout=io.StringIO())
     assert titles("Others") == ["Big Brother Watch and Others"]
