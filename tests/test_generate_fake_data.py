@@ -1,0 +1,75 @@
+"""generate_fake_data: realistic, valid records in bulk, and safe to run twice."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cases.actions.events import refresh_last_activity
+from cases.models import Case, Deadline, Decision, Filing, Participation, Proceeding
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def generated():
+    call_command("generate_fake_data", cases=40, seed=7)
+    return Case.objects.all()
+
+
+def test_every_case_has_parties_proceedings_and_filings(generated):
+    assert generated.count() == 40
+    for case in generated.prefetch_related("participations", "proceedings__filings"):
+        roles = {p.role for p in case.participations.all()}
+        assert {"plaintiff", "defendant"} <= roles
+        assert case.proceedings.all()
+        assert sum(len(p.filings.all()) for p in case.proceedings.all()) >= 2
+        assert case.technologies.exists()
+
+
+def test_distributions_look_like_litigation(generated):
+    filings_per_case = Filing.objects.count() / 40
+    assert 4 <= filings_per_case <= 20
+    assert 0.6 <= Case.objects.public().count() / 40 <= 1
+    assert Decision.objects.exists()
+    assert Deadline.objects.exists()
+    assert Proceeding.objects.filter(appeals_from__isnull=False).exists()
+    # Defendants repeat: the same agency is sued in several cases.
+    assert Participation.objects.filter(role="defendant").values("party").distinct().count() < 40
+
+
+def test_records_pass_model_validation(generated):
+    for model in (Case, Proceeding, Filing, Decision, Deadline):
+        for obj in model.objects.all()[:25]:
+            obj.full_clean()
+
+
+def test_appeal_chains_stay_within_a_case(generated):
+    for proceeding in Proceeding.objects.filter(appeals_from__isnull=False).select_related("appeals_from"):
+        assert proceeding.appeals_from.case_id == proceeding.case_id
+        assert proceeding.started_on >= proceeding.appeals_from.started_on
+
+
+def test_latest_activity_matches_the_domain_rule(generated):
+    for case in generated[:15]:
+        stored = case.last_activity_on
+        refresh_last_activity(case.pk)
+        case.refresh_from_db()
+        assert case.last_activity_on == stored
+
+
+def test_running_again_adds_more(generated):
+    call_command("generate_fake_data", cases=5, seed=7)
+
+    assert Case.objects.count() == 45
+    assert Case.objects.values("slug").distinct().count() == 45
+
+
+def test_public_list_shows_generated_cases(generated, client):
+    case = Case.objects.public().order_by("?").first()
+
+    assert client.get("/cases/").status_code == 200
+    assert client.get(case.get_absolute_url()).status_code == 200
+
+
+def test_rejects_zero():
+    with pytest.raises(CommandError):
+        call_command("generate_fake_data", cases=0)
