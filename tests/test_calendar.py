@@ -78,3 +78,18 @@ def test_unknown_and_rotated_tokens_are_404(client, profile, django_assert_max_n
     assert client.get("/calendar/not-a-token.ics").status_code == 404
     with django_assert_max_num_queries(3):
         assert client.get(f"/calendar/{profile.calendar_token}.ics").status_code == 200
+
+
+def test_admin_shows_the_feed_address_and_rotates_the_token(client, editor):
+    from django.urls import reverse
+
+    profile = UserProfile.objects.create(user=editor)
+    client.force_login(editor)
+    page = client.get(reverse("admin:cases_userprofile_change", args=[profile.pk])).content.decode()
+    assert f"/calendar/{profile.calendar_token}.ics" in page
+    old = profile.calendar_token
+    changelist = reverse("admin:cases_userprofile_changelist")
+    assert client.post(changelist, {"action": "rotate_tokens", "_selected_action": [profile.pk]}).status_code == 302
+    profile.refresh_from_db()
+    assert profile.calendar_token != old
+    assert client.get(f"/calendar/{old}.ics").status_code == 404
