@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..actions.publishing import can_publish, publish_case, unpublish_case
 from ..models import Case, CaseLink, Counsel, Participation, Proceeding
-from .forms import ProceedingInlineFormSet
+from .forms import CaseForm, ProceedingInlineFormSet
 from .mixins import ActionAdmin, ScopedTabularInline
 
 
@@ -53,6 +53,7 @@ class CaseLinkInline(ScopedTabularInline):
 
 @admin.register(Case)
 class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
+    form = CaseForm
     list_display = ["title", "country", "status", "visibility", "lead_lawyer", "filed_on", "last_activity_on"]
     list_select_related = ["lead_lawyer"]
     list_filter = ["status", "country", "technologies", "grounds", "visibility", "lead_lawyer"]

@@ -13,10 +13,23 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ..deadlines.generate import check_triggers
-from ..models import Decision, Filing, Hearing, Participation, Proceeding
+from ..models import Case, Decision, Filing, Hearing, Participation, Proceeding
 from .deadlines import DeadlineForm
 
 TIMEZONE_CHOICES = [("", "---------")] + [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class CaseForm(forms.ModelForm):
+    """The case form, with a plainer message for a slug that is taken."""
+
+    class Meta:
+        model = Case
+        fields = ["title", "title_ru", "original_title", "slug", "country", "status", "outcome", "filed_on", "summary"]
+        fields += ["summary_ru", "description", "technologies", "grounds", "related_cases", "lead_lawyer", "team"]
+        fields += ["internal_notes"]
+        error_messages = {
+            "slug": {"unique": _("Another case already uses this slug. Choose another, or leave it blank.")},
+        }
 
 
 class HearingForm(forms.ModelForm):
