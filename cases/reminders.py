@@ -158,7 +158,7 @@ def claim_due(now=None, limit=None):
     expired = now - datetime.timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS)
     with transaction.atomic():
         ids = list(
-            ReminderDelivery.objects.select_for_update(skip_locked=True)
+            ReminderDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(
                 Q(status=Status.PENDING, send_at__lte=now) | Q(status=Status.SENDING, claimed_at__lt=expired),
                 deadline__status=Deadline.Status.OPEN,
@@ -200,6 +200,12 @@ def send(delivery_id):
             row.save(update_fields=["status"])
             return row.status
         row.attempts += 1
+        if not (row.recipient.email and row.recipient.is_active):
+            # Nothing to retry: the account changed after the reminder was scheduled.
+            row.status, row.last_error = Status.FAILED, _("The recipient has no email address or is inactive.")
+            transaction.on_commit(lambda: _queue_failure_alert(row.pk))
+            row.save()
+            return row.status
         try:
             reminder_email(row).send()
         except (smtplib.SMTPException, OSError) as exc:

@@ -250,3 +250,11 @@ def test_two_sweeps_at_the_same_moment_claim_disjoint_rows(require_postgres, law
     first, second = claimed
     assert not set(first) & set(second)
     assert len(first) + len(second) == ReminderDelivery.objects.count() == 60
+
+
+def test_recipient_who_lost_their_email_fails_with_a_clear_error(deadline, lawyer, frozen, mailoutbox):
+    lawyer.email = ""
+    lawyer.save()
+    frozen.move_to(FIRST_REMINDER_DUE)
+    assert send_all() == ["failed"] and mailoutbox == []
+    assert "no email address" in deadline.deliveries.get(offset_days=14).last_error
