@@ -37,8 +37,8 @@ def test_stats_count_public_cases_only(client):
     f.case(filed_on=datetime.date(2019, 1, 1), country="DE").technologies.add(face)
     html = client.get("/stats/").content.decode()
     assert "Germany" not in html
-    assert '<th scope="row">Face recognition</th><td>3</td>' in html
-    assert '<th scope="row">Russia</th><td>3</td>' in html
+    assert '<a href="/technologies/face/">Face recognition</a></th><td>3</td>' in html
+    assert '<a href="/cases/?country=RU">Russia</a></th><td>3</td>' in html
     assert "No outcome yet" in html
 
 

@@ -42,16 +42,18 @@ def stats(request):
     """Show cases by year and outcome, by technology and by country, as SVG charts with data tables."""
     numbers = public_stats()
     series, by_year = _year_outcome_table(numbers["by_year_outcome"])
-    by_technology = [(technology.display_name, technology.n) for technology in numbers["by_technology"]]
-    by_country = [(Country(row["country"]).name, row["n"]) for row in numbers["by_country"]]
+    by_technology = [
+        (technology.display_name, technology.n, technology.slug) for technology in numbers["by_technology"]
+    ]
+    by_country = [(Country(row["country"]).name, row["n"], row["country"]) for row in numbers["by_country"]]
     context = {
         "series": series,
         "by_year": by_year,
         "by_technology": by_technology,
         "by_country": by_country,
         "year_chart": stacked_bar_chart(_("Cases by year filed and outcome"), by_year, series),
-        "technology_chart": bar_chart(_("Cases by technology"), by_technology),
-        "country_chart": bar_chart(_("Cases by country"), by_country),
+        "technology_chart": bar_chart(_("Cases by technology"), [row[:2] for row in by_technology]),
+        "country_chart": bar_chart(_("Cases by country"), [row[:2] for row in by_country]),
     }
     return render(request, "cases/stats.html", context)
 
