@@ -63,8 +63,11 @@ test: $(STAMP) system-deps messages
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# Benchmarks need PostgreSQL and Redis; each builds its own databases (see docs/benchmarks.md).
+bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casetracker_bench
+bench: export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/13
 bench: $(STAMP) system-deps
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 # Database (pg_dump, or SQLite's online backup) plus a media tarball; see docs/operations.md.
 backup: $(STAMP)

@@ -1,0 +1,89 @@
+"""Benchmark databases: one per size, filled by generate_fake_data and reused while the size still matches."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/casetracker_bench"
+
+
+def base_url(url=None):
+    """Return the benchmark database URL: the argument, BENCH_DATABASE_URL, or a local PostgreSQL one."""
+    return url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
+
+
+def url_for(base, size):
+    """Return the URL of the database that holds size cases."""
+    if base.startswith("sqlite:"):
+        return f"{base.removesuffix('.sqlite3')}_{size}.sqlite3"
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path=f"{parts.path}_{size}"))
+
+
+def _server_url(url):
+    return urlunsplit(urlsplit(url)._replace(path="/postgres"))
+
+
+def _name(url):
+    return urlsplit(url).path.lstrip("/")
+
+
+def query(url, sql):
+    """Return the first row of sql on the database at url, or None if it fails (e.g. no such table)."""
+    try:
+        if url.startswith("sqlite:"):
+            with sqlite3.connect(urlsplit(url).path) as db:
+                return db.execute(sql).fetchone()
+        with psycopg.connect(url, connect_timeout=5) as db:
+            return db.execute(sql).fetchone()
+    except (sqlite3.Error, psycopg.Error):
+        return None
+
+
+def manage(url, *args, **env):
+    """Run a manage.py command against the database at url, failing loudly."""
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url, **env},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def _recreate(url):
+    if url.startswith("sqlite:"):
+        Path(urlsplit(url).path).unlink(missing_ok=True)
+        return
+    with psycopg.connect(_server_url(url), autocommit=True) as server:
+        server.execute(f'DROP DATABASE IF EXISTS "{_name(url)}" WITH (FORCE)')
+        server.execute(f'CREATE DATABASE "{_name(url)}"')
+
+
+def ensure(base, size, log=print):
+    """Return the URL of a migrated database with exactly size generated cases, building it if needed."""
+    url = url_for(base, size)
+    row = query(url, "SELECT count(*) FROM cases_case")
+    if row and row[0] == size:
+        log(f"reusing {size}-case database")
+        manage(url, "migrate", "--noinput")
+        return url
+    log(f"building {size}-case database (generate_fake_data; about 10 s per 1,000 cases on PostgreSQL)")
+    _recreate(url)
+    manage(url, "migrate", "--noinput")
+    manage(url, "generate_fake_data", "--cases", str(size))
+    return url
+
+
+def sample_slug(url):
+    """Return the slug of a typical published case: the median one by id."""
+    count = query(url, "SELECT count(*) FROM cases_case WHERE visibility = 'published'")[0]
+    return query(
+        url, f"SELECT slug FROM cases_case WHERE visibility = 'published' ORDER BY id LIMIT 1 OFFSET {count // 2}"
+    )[0]

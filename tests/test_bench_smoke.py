@@ -1,0 +1,53 @@
+"""The web benchmark runs end to end on a tiny database (this checks that it works, not how fast)."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.web import parse_wrk
+from tests.conftest import need
+
+ROOT = Path(__file__).resolve().parent.parent
+
+WRK_OUTPUT = """Running 1s test @ http://127.0.0.1:8000/cases/
+  2 threads and 2 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     3.10ms    1.00ms  12.00ms   90.00%
+  Latency Distribution
+     50%  850.00us
+     75%    3.00ms
+     90%    4.00ms
+     99%    1.20s
+  643 requests in 1.00s, 1.00MB read
+  Socket errors: connect 0, read 1, write 0, timeout 2
+  Non-2xx or 3xx responses: 4
+Requests/sec:    640.51
+Transfer/sec:      1.00MB
+"""
+
+
+def test_parse_wrk_reads_throughput_latency_and_errors():
+    assert parse_wrk(WRK_OUTPUT) == {"rps": 640.51, "p50_ms": 0.85, "p99_ms": 1200.0, "requests": 643, "errors": 7}
+
+
+@pytest.mark.timeout(600)
+def test_tiny_benchmark_serves_every_path_without_errors(tmp_path, redis_url):
+    need(shutil.which("wrk"), "needs wrk (Debian package wrk)")
+    command = [sys.executable, "-m", "bench.web", "--sizes", "20", "--duration", "1", "--connections", "2"]
+    command += ["--database-url", f"sqlite:///{tmp_path}/bench.sqlite3", "--cache-url", redis_url]
+    command += ["--output", str(tmp_path), "--no-doc"]
+
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=500)
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = json.loads((tmp_path / "web.json").read_text())
+    names = {"trivial", "list", "list_filtered", "list_searched", "case", "feed", "api_list"}
+    assert {(row["cache"], row["name"]) for row in rows} == {
+        (cache, name) for cache in ("none", "redis") for name in names
+    }
+    assert all(row["requests"] > 0 and row["errors"] == 0 for row in rows)
+    assert "| 20 | redis | trivial |" in result.stdout
