@@ -1,5 +1,6 @@
+import uuid
+
 import pytest
-from django.core.cache import cache
 from django.utils import translation
 
 from cases.actions.events import case_changed
@@ -12,12 +13,18 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def redis_cache(settings, redis_url):
     settings.CACHE_URL = redis_url
-    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis_url}}
-    settings.PUBLIC_CACHE_SECONDS = 300
-    cache.clear()
+    # A fresh key prefix isolates each test without flushing a Redis database other tests may share.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"test-public-{uuid.uuid4().hex}",
+            "TIMEOUT": 60,
+        }
+    }
+    settings.PUBLIC_CACHE_SECONDS = 60
     with translation.override("en"):
         yield
-    cache.clear()
 
 
 def rename(case, title):
