@@ -40,6 +40,9 @@ def _list_query(raw):
     return "&".join(sorted(params.urlencode().split("&")))
 
 
+# The form sits on cached public pages, which cannot carry a per-visitor CSRF token. A forged post can do no
+# more than send one rate-limited confirmation email, and nothing happens until its link is opened.
+@csrf_exempt
 @require_POST
 def follow(request):
     """Record a follow and send the confirmation link; the form never says whether an address is known."""

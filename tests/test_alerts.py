@@ -269,3 +269,14 @@ def test_follow_form_renders_for_case_and_list(rf, public_case):
     assert f'value="{public_case.slug}"' in html and 'name="email"' in html
     html = template.render(Context({"case": None, "request": rf.get("/cases/?country=RU")}))
     assert 'value="country=RU"' in html
+
+
+def test_case_page_and_filtered_list_carry_the_follow_form(client, public_case, django_capture_on_commit_callbacks):
+    html = client.get(f"/cases/{public_case.slug}/").content.decode()
+    assert 'action="/follow/"' in html and f'name="case" value="{public_case.slug}"' in html
+    html = client.get("/ru/cases/?country=RU").content.decode()
+    assert 'action="/ru/follow/"' in html and 'name="query" value="country=RU"' in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/ru/follow/", {"email": "a@example.org", "frequency": "daily", "query": "country=RU"})
+    assert response.status_code == 200
+    assert Follow.objects.get().query == "country=RU"

@@ -11,4 +11,4 @@ def follow_form(context, case=None):
     request = context.get("request")
     query = request.GET.urlencode() if request is not None and case is None else ""
     initial = {"case": case.slug if case else "", "query": query}
-    return {"follow_form": FollowForm(initial=initial), "csrf_token": context.get("csrf_token")}
+    return {"follow_form": FollowForm(initial=initial)}
