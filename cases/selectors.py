@@ -262,12 +262,12 @@ def facet_counts(queryset):
         "court_level": count("proceedings__court__level"),
         "status": count("status"),
         "outcome": [row for row in count("outcome") if row[0]],
-        "year": count_years(cases),
+        "year": _count_years(cases),
         "party": count("participations__party__slug", "participations__party__name", "participations__party__name_ru"),
     }
 
 
-def count_years(cases):
+def _count_years(cases):
     """Return [(year, row, count), ...] of cases by year filed, newest year first."""
     rows = (
         cases.exclude(filed_on__isnull=True)

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
@@ -125,3 +126,15 @@ def test_case_detail_query_count_does_not_grow_with_filings():
             selectors.parties_by_side(detail)
         counts.append(len(ctx))
     assert counts[0] == counts[1]
+
+
+def test_public_documents_skip_confidential_ones(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case = f.case(published=True)
+    proceeding = f.proceeding(case)
+    shown = f.filing(proceeding, document=ContentFile(b"claim", "claim.txt"))
+    f.filing(proceeding, is_public=False, document=ContentFile(b"memo", "memo.txt"))
+    f.filing(proceeding)
+    ruling = f.decision(proceeding, document=ContentFile(b"ruling", "ruling.txt"))
+    detail = selectors.public_case_detail(case.slug)
+    assert [entry.item for entry in selectors.public_documents(detail)] == [shown, ruling]

@@ -3,7 +3,7 @@
 from django.shortcuts import render
 
 from ..cache import cache_public_page
-from ..selectors import parties_by_side, public_case_detail, public_timeline
+from ..selectors import parties_by_side, public_case_detail, public_documents, public_timeline
 
 
 @cache_public_page
@@ -17,7 +17,7 @@ def case_detail(request, slug):
         "sides": parties_by_side(case),
         "timeline": timeline,
         "newest_first": newest_first,
-        "documents": [entry for entry in timeline if entry.kind != "hearing" and entry.item.document],
+        "documents": public_documents(case),
         "canonical_url": request.build_absolute_uri(case.get_absolute_url()),
     }
     return render(request, "cases/case_detail.html", context)
