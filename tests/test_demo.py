@@ -122,3 +122,14 @@ def test_accounts_with_debug_on_are_created_once_and_printed(settings, capsys):
     assert "already exists" in again and "password:" not in again
     assert User.objects.get(username="lawyer").check_password(password)
     assert User.objects.count() == 2
+
+
+def test_demo_secrets_stay_off_the_public_pages(client, capsys):
+    load(capsys)
+    case = Case.objects.get(slug="popova-and-milov-v-moscow-dit")
+    for url in ["/", "/cases/", case.get_absolute_url(), f"/ru{case.get_absolute_url()}"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert CONFIDENTIAL_FILING_TITLE not in page and INTERNAL_NOTE not in page, url
+    assert "Statement of claim against the DIT" in client.get(case.get_absolute_url()).content.decode()

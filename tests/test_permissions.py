@@ -157,3 +157,18 @@ def test_editor_deletes_any_case(client, editor, world):
     url = reverse("admin:cases_case_delete", args=[world["case"].pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not Case.objects.filter(pk=world["case"].pk).exists()
+
+
+def test_new_case_form_starts_with_its_author_on_the_team(client, lawyer):
+    client.force_login(lawyer)
+    form = client.get(add_url(Case)).context["adminform"].form
+    assert form.initial["team"] == [lawyer.pk]
+
+
+@pytest.mark.parametrize("who", ["lawyer", "editor"])
+def test_staff_can_look_up_users_for_the_team_picker(as_user, world, who):
+    client = as_user(who)
+    params = {"app_label": "cases", "model_name": "case", "field_name": "team", "term": "other"}
+    response = client.get(reverse("admin:autocomplete"), params)
+    assert response.status_code == 200
+    assert [item["text"] for item in response.json()["results"]] == ["other_lawyer"]

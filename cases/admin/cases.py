@@ -80,6 +80,10 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
     inlines = [ParticipationInline, ProceedingInline, CaseLinkInline]
     actions = ["publish", "unpublish"]
 
+    def get_changeform_initial_data(self, request):
+        # Whoever opens a new case starts on its team; a lawyer could not edit it again otherwise.
+        return {"team": [request.user.pk]} | super().get_changeform_initial_data(request)
+
     def has_publish_permission(self, request):
         return can_publish(request.user)
 
