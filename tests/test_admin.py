@@ -278,3 +278,15 @@ def test_proceeding_page_filed_by_choices_are_fetched_once(editor_client):
     for _ in range(20):
         factories.filing(proceeding, filed_by=party)
     assert count_queries(editor_client, url) == few
+
+
+def test_after_commit_work_runs_cleanly_for_admin_edits_and_deletes(editor_client, django_capture_on_commit_callbacks):
+    case, _ = seeded_case()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert editor_client.post(change_url(case), case_post(case, title="Renamed")).status_code == 302
+        changelist = reverse("admin:cases_case_changelist")
+        editor_client.post(changelist, {"action": "unpublish", "_selected_action": [case.pk]})
+        delete = reverse("admin:cases_case_delete", args=[case.pk])
+        assert editor_client.post(delete, {"post": "yes"}).status_code == 302
+    assert callbacks
+    assert not Case.objects.exists()

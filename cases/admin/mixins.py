@@ -1,6 +1,7 @@
 """What every case admin shares: writes go through the actions, lawyers edit only their own cases."""
 
 from django.contrib import admin
+from django.db import transaction
 
 from ..actions.deadlines import cancel_deadline, complete_deadline, save_deadline
 from ..actions.decisions import save_decision
@@ -77,8 +78,9 @@ class ActionAdmin(CaseScopedPermissions):
         delete_record(obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            delete_record(obj, actor=request.user)
+        with transaction.atomic():
+            for obj in queryset:
+                delete_record(obj, actor=request.user)
 
     def save_formset(self, request, form, formset, change):
         formset.save(commit=False)
