@@ -13,4 +13,5 @@ def allow(key, limit, window):
         # The window expired between add and incr: this is the first hit of a new one.
         cache.set(cache_key, 1, timeout=window)
         hits = 1
-    return hits <= limit
+    # A cache that is down (django-redis ignoring the error) answers None: let the request through.
+    return hits is None or hits <= limit

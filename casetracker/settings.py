@@ -216,7 +216,7 @@ OPEN_DATA_LICENCE = env.str(
 API_ANON_RATE = env.str("API_ANON_RATE", default="300/minute") or None
 SPECTACULAR_SETTINGS = {
     "TITLE": "Surveillance Litigation Tracker API",
-    "DESCRIPTION": "Read-only open data on published surveillance litigation. Data licence: CC BY 4.0.",
+    "DESCRIPTION": f"Read-only open data on published surveillance litigation. Data licence: {OPEN_DATA_LICENCE}.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The docs pages load Swagger UI and Redoc from drf_spectacular_sidecar's static files, never a CDN.
