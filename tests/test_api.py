@@ -167,3 +167,4 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
         html = client.get(page).content.decode()
         assert "drf_spectacular_sidecar" in html
         assert "cdn" not in html.lower() and "unpkg" not in html
+        assert "<script>" not in html  # only script files: the site's CSP allows no inline script
