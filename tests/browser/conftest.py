@@ -32,7 +32,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    """A page that refuses, and records, any request to another host."""
+    """A page that refuses, and records, any request to another host, and records console errors."""
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -48,9 +48,13 @@ def page(browser, live_server):
             route.abort()
 
     page.route("**/*", guard)
+    page.console_errors = []
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
     yield page
     context.close()
     assert page.foreign_requests == [], "pages must not contact other servers"
+    # Catches Content-Security-Policy violations (inline scripts or styles) and missing files.
+    assert page.console_errors == []
 
 
 def screenshot(page, name):
