@@ -15,10 +15,6 @@ class BadToken(Exception):
     """A confirmation or unsubscribe token that is forged, expired or already used."""
 
 
-def confirm_max_age():
-    return getattr(settings, "ALERTS_CONFIRM_MAX_AGE", 3 * 24 * 3600)
-
-
 def confirmation_token(follow, frequency):
     """Return the signed token that confirms follow at frequency."""
     return signing.dumps({"f": follow.pk, "e": follow.subscriber.email, "q": frequency}, salt=CONFIRM_SALT)
@@ -51,7 +47,7 @@ def subscribe(email, frequency, *, case=None, query="", language="en"):
 def confirm_token_data(token):
     """Return what a confirmation token signs; raise BadToken if it is forged or expired."""
     try:
-        return signing.loads(token, salt=CONFIRM_SALT, max_age=confirm_max_age())
+        return signing.loads(token, salt=CONFIRM_SALT, max_age=settings.ALERTS_CONFIRM_MAX_AGE)
     except signing.BadSignature as error:
         raise BadToken(str(error)) from error
 

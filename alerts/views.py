@@ -16,28 +16,19 @@ from .forms import FollowForm
 from .models import Subscriber
 from .ratelimit import allow
 
-# Paging and output format are not part of what a list follow matches.
-IGNORED_LIST_PARAMS = ("page", "cursor", "format", "sort")
-
-
-def _limits():
-    return (
-        getattr(settings, "ALERTS_RATE_PER_IP", 10),
-        getattr(settings, "ALERTS_RATE_PER_ADDRESS", 3),
-        getattr(settings, "ALERTS_RATE_WINDOW", 3600),
-    )
-
 
 def _list_query(raw):
-    """Return the list filter as a canonical query string, or None if the filter is invalid."""
-    params = QueryDict(raw.lstrip("?"), mutable=True)
-    for name in IGNORED_LIST_PARAMS:
-        params.pop(name, None)
-    for name in [name for name, values in params.lists() if not any(values)]:
-        del params[name]
+    """Return the list filter as a canonical query string of its filters only, or None if it is invalid."""
+    given = QueryDict(raw.lstrip("?"))
+    params = QueryDict(mutable=True)
+    # Paging, sorting and output format are not part of what a list follow matches.
+    for name in CaseFilter.base_filters:
+        values = [value for value in given.getlist(name) if value]
+        if values and name != "sort":
+            params.setlist(name, values)
     if not CaseFilter(params, queryset=selectors.public_cases()).is_valid():
         return None
-    return "&".join(sorted(params.urlencode().split("&")))
+    return params.urlencode()
 
 
 # The form sits on cached public pages, which cannot carry a per-visitor CSRF token. A forged post can do no
@@ -60,9 +51,9 @@ def follow(request):
                 form.add_error(None, _("This list filter is not valid."))
     if not form.is_valid():
         return render(request, "alerts/follow.html", {"form": form}, status=400)
-    per_ip, per_address, window = _limits()
-    ip_ok = allow(f"follow-ip:{request.META.get('REMOTE_ADDR', '')}", per_ip, window)
-    if not (ip_ok and allow(f"follow-address:{data['email']}", per_address, window)):
+    window = settings.ALERTS_RATE_WINDOW
+    ip_ok = allow(f"follow-ip:{request.META.get('REMOTE_ADDR', '')}", settings.ALERTS_RATE_PER_IP, window)
+    if not (ip_ok and allow(f"follow-address:{data['email']}", settings.ALERTS_RATE_PER_ADDRESS, window)):
         response = render(request, "alerts/rate_limited.html", status=429)
         response["Retry-After"] = str(window)
         return response

@@ -206,6 +206,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
 }
+# Following cases (alerts/): confirmation links expire; the follow form is rate-limited per IP and per address.
+ALERTS_CONFIRM_MAX_AGE = env.int("ALERTS_CONFIRM_MAX_AGE", default=3 * 24 * 3600)
+ALERTS_RATE_PER_IP = env.int("ALERTS_RATE_PER_IP", default=10)
+ALERTS_RATE_PER_ADDRESS = env.int("ALERTS_RATE_PER_ADDRESS", default=3)
+ALERTS_RATE_WINDOW = env.int("ALERTS_RATE_WINDOW", default=3600)
 # The nightly open-data dump (cases/datadump.py), served at /data/.
 DATA_DUMP_ROOT = env.path("DATA_DUMP_ROOT", default=VAR_DIR / "data")
 OPEN_DATA_LICENCE = env.str(

@@ -173,7 +173,11 @@ def test_list_follow_gets_items_of_matching_cases_only(client, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("alerts:follow"),
-            {"email": "list@example.org", "frequency": "immediate", "query": "country=RU&page=2"},
+            {
+                "email": "list@example.org",
+                "frequency": "immediate",
+                "query": "?page=2&country=RU&colour=red&sort=title",
+            },
         )
     assert response.status_code == 200
     assert Follow.objects.get().query == "country=RU"
