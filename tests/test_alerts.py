@@ -263,6 +263,7 @@ def test_russian_follower_gets_russian_pages_and_links(client, public_case, djan
     assert response.status_code == 200
     assert Subscriber.objects.get().language == "ru"
     assert "/ru/follow/confirm/" in mail.outbox[0].body
+    assert mail.outbox[0].subject == "Подтвердите оповещения о делах"
 
 
 def test_follow_form_renders_for_case_and_list(rf, public_case):
