@@ -8,6 +8,8 @@ from ..models.base import Result, in_language
 
 FACET_NAMES = ["country", "technology", "ground", "court_level", "status", "outcome", "year", "party"]
 FACET_LIMIT = 15
+# Shown unfolded; the others fold away (unless in use) so the list is reachable on a phone.
+OPEN_FACETS = {"country", "technology", "ground"}
 
 
 def _bilingual(prefix):
@@ -36,7 +38,7 @@ def _selected(filterset, name):
 
 
 def facet_groups(filterset, counts):
-    """Return [{name, label, options: [{value, label, count, selected}]}] for every facet with options."""
+    """Return [{name, label, open, options: [{value, label, count, selected}]}] for every facet with options."""
     groups = []
     for name in FACET_NAMES:
         selected = _selected(filterset, name)
@@ -53,7 +55,14 @@ def facet_groups(filterset, counts):
             if value not in listed
         ]
         if shown:
-            groups.append({"name": name, "label": filterset.filters[name].label, "options": shown})
+            groups.append(
+                {
+                    "name": name,
+                    "label": filterset.filters[name].label,
+                    "options": shown,
+                    "open": name in OPEN_FACETS or bool(selected),
+                }
+            )
     return groups
 
 
