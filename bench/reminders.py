@@ -154,7 +154,9 @@ def main(argv=None):
             "",
             f"{args.count} due reminders, one sweep, a `celery worker --concurrency={args.concurrency}` on Redis and",
             "PostgreSQL, sending to an aiosmtpd sink on loopback; against a plain `smtplib` loop sending the same",
-            f"pre-rendered messages over one connection. Measured on {datetime.date.today()}, {os.cpu_count()} CPU(s).",
+            f"pre-rendered messages over one connection. Measured on {datetime.date.today()}, {os.cpu_count()} CPU(s),",
+            f"load average {os.getloadavg()[0]:.1f} at the end. "
+            f"Command: `python -m bench.reminders --count {args.count} --concurrency {args.concurrency}`.",
             "",
             "| | emails/second | peak memory |",
             "|---|---:|---:|",
