@@ -2,11 +2,13 @@
 
 import errno
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.error import HTTPError
@@ -14,6 +16,7 @@ from urllib.request import urlopen
 
 import psycopg
 import pytest
+import redis
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -21,6 +24,7 @@ from django.test import Client
 
 from cases.models import Filing
 from tests import factories
+from tests.conftest import need
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -151,6 +155,68 @@ def test_admin_login_still_works_when_redis_is_down(redis_down, settings, lawyer
     finally:
         settings.AXES_HANDLER = configured
         AxesProxyHandler.get_implementation(force=True)
+
+
+# --- Redis restarts under the worker, losing every queued task ----------------------------------------------
+
+
+class PrivateRedis:
+    """A redis-server of this test's own on a free port, without persistence, that the test can kill."""
+
+    def __init__(self, folder):
+        self.port, self.folder, self.process = free_port(), folder, None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+            + ["--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    need(shutil.which("redis-server"), "needs redis-server (Debian package redis-server)")
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.kill()
+
+
+@pytest.mark.worker
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_redis_restart_under_the_worker_loses_no_reminder(celery_worker_process, smtp_server, private_redis, lawyer):
+    from tests.test_reminders_worker import SWEEP, assert_each_delivered_once, due_reminders, statuses, wait_for
+
+    expected = due_reminders(200, [lawyer])
+    worker = celery_worker_process(CELERY_BROKER_URL=private_redis.url, REMINDER_CLAIM_LEASE_SECONDS=2)
+    worker.call(SWEEP)
+    wait_for(lambda: len(smtp_server.messages) >= 10, every=0.02)
+    private_redis.kill()  # every queued and unacknowledged send task is gone with it
+    assert statuses()["sending"] > 0  # rows claimed whose send tasks died with Redis
+    private_redis.start()
+
+    def sweep_again():
+        with suppress(Exception):  # the broker may still be coming back
+            worker.call(SWEEP)  # what beat does every few minutes
+
+    wait_for(lambda: statuses() == {"sent": 200}, every=1, then=sweep_again)
+    assert_each_delivered_once(smtp_server, expected)
+    assert worker.process.poll() is None  # the same worker reconnected; nobody restarted it
 
 
 # --- The disk is full when a document is uploaded -----------------------------------------------------------
