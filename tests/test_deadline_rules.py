@@ -3,10 +3,12 @@
 import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cases.deadlines.calendars import Override, WorkCalendar
 from cases.deadlines.engine import TriggerInFuture, compute
-from cases.deadlines.rules import RULES, UnknownRule, get_rule
+from cases.deadlines.rules import RULES, Roll, UnknownRule, get_rule
 
 D = datetime.date
 
@@ -120,3 +122,22 @@ def test_unknown_rule_names_the_known_ones():
 def test_unknown_calendar_is_refused():
     with pytest.raises(ValueError, match="Unknown calendar"):
         WorkCalendar.for_code("XX")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    code=st.sampled_from(sorted(RULES)),
+    trigger=st.dates(min_value=D(2015, 1, 1), max_value=D(2026, 12, 31)),
+)
+def test_any_deadline_is_a_working_day_on_or_after_its_raw_end(code, trigger):
+    rule = get_rule(code)
+    result = compute(rule, trigger)
+    calendar = WorkCalendar.for_code(rule.calendar)
+    assert result.raw_end > trigger
+    if rule.roll is Roll.NONE:
+        assert result.deadline == result.raw_end
+    else:
+        assert calendar.closed_because(result.deadline) is None
+        assert [day for day, _ in result.rolled_over] == [
+            result.raw_end + datetime.timedelta(days=n) for n in range((result.deadline - result.raw_end).days)
+        ]
