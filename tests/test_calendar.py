@@ -93,3 +93,16 @@ def test_admin_shows_the_feed_address_and_rotates_the_token(client, editor):
     profile.refresh_from_db()
     assert profile.calendar_token != old
     assert client.get(f"/calendar/{old}.ics").status_code == 404
+
+
+def test_lawyer_opens_their_own_profile_and_opts_in_to_the_digest(client, lawyer):
+    from django.urls import reverse
+
+    client.force_login(lawyer)
+    response = client.get(reverse("admin:cases_userprofile_changelist"))
+    profile = UserProfile.objects.get(user=lawyer)
+    assert response.status_code == 302 and response.url.endswith(f"/userprofile/{profile.pk}/change/")
+    data = {"language": "ru", "weekly_digest": "on"}
+    assert client.post(reverse("admin:cases_userprofile_change", args=[profile.pk]), data).status_code == 302
+    profile.refresh_from_db()
+    assert (profile.language, profile.weekly_digest, profile.user) == ("ru", True, lawyer)

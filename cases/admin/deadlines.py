@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -141,6 +142,17 @@ class UserProfileAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         # Staff see and change only their own profile; superusers manage everyone's.
         return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields + ([] if request.user.is_superuser else ["user"])
+
+    def changelist_view(self, request, extra_context=None):
+        # Actions arrive as POSTs to the changelist; get_queryset keeps them to the user's own profile.
+        if request.user.is_superuser or request.method == "POST":
+            return super().changelist_view(request, extra_context)
+        # Everyone else has exactly one profile, their own, made on first visit.
+        profile, _created = UserProfile.objects.get_or_create(user=request.user)
+        return redirect("admin:cases_userprofile_change", profile.pk)
 
     @admin.display(description=_("calendar address"))
     def calendar_url(self, obj):
