@@ -62,7 +62,9 @@ def test_policy_forbids_inline_script_and_framing(client):
     assert directives["frame-ancestors"] == ["'none'"]
 
 
-@pytest.mark.parametrize("path", ["/", "/cases/", "/cases/?q=moscow", "/stats/", "/ru/cases/", "/admin/login/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/cases/", "/cases/?q=moscow", "/stats/", "/ru/cases/", "/admin/login/", "/data/", "/api/docs/"]
+)
 def test_public_pages_have_no_inline_script(client, published_case, path):
     response = client.get(path)
 
@@ -78,29 +80,29 @@ def test_case_page_has_no_inline_script(client, published_case):
 
 
 def admin_paths(case):
-    proceeding = case.proceedings.first()
-    return [
-        "/admin/",
-        "/admin/cases/case/",
-        "/admin/cases/case/add/",
-        f"/admin/cases/case/{case.pk}/change/",
-        f"/admin/cases/case/{case.pk}/history/",
-        "/admin/cases/proceeding/",
-        f"/admin/cases/proceeding/{proceeding.pk}/change/",
-        "/admin/cases/party/",
-        "/admin/cases/deadline/",
-        "/admin/auth/user/",
-    ]
+    """Every registered model's list and add page, plus the change and history pages of one case."""
+    from django.contrib import admin
+
+    paths = ["/admin/", f"/admin/cases/case/{case.pk}/change/", f"/admin/cases/case/{case.pk}/history/"]
+    paths.append(f"/admin/cases/proceeding/{case.proceedings.first().pk}/change/")
+    for model in admin.site._registry:
+        paths += [f"/admin/{model._meta.app_label}/{model._meta.model_name}/{page}" for page in ("", "add/")]
+    return paths
 
 
 def test_admin_works_under_the_policy(otp_login, editor, published_case):
     client = otp_login(editor)
 
+    checked = 0
     for path in admin_paths(published_case):
         response = client.get(path)
+        if response.status_code == 403:  # e.g. the delivery log cannot be added to by hand
+            continue
         assert response.status_code == 200, path
+        checked += 1
         # simple_history's history page has one cosmetic style attribute (a border); the CSP drops it harmlessly.
         assert inline_violations(response, style_attributes=False) == [], path
+    assert checked > 20
 
 
 def test_production_headers(settings, published_case):
