@@ -276,13 +276,26 @@ def _nested(record, name):
             value = json.loads(value)
         except json.JSONDecodeError as error:
             raise RowError([_("%(field)s: not valid JSON (%(error)s).") % {"field": name, "error": error}]) from None
+    return _objects(value, name)
+
+
+def _objects(value, name):
+    """Return value if it is a list of objects (or empty), else raise RowError naming the field."""
+    value = value or []
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise RowError([_("%(field)s: must be a list of objects.") % {"field": name}])
     return value
 
 
+def _slugs(value, name):
+    if isinstance(value, str):
+        value = value.split(LIST_SEPARATOR.strip())
+    if not isinstance(value, list):
+        raise RowError([_("%(field)s: must be a list of slugs.") % {"field": name}])
+    return [str(slug).strip() for slug in value if str(slug).strip()]
+
+
 def _terms(model, slugs, label):
-    slugs = list(slugs or [])
     found = {term.slug: term for term in model.objects.filter(slug__in=slugs)}
     unknown = [slug for slug in slugs if slug not in found]
     if unknown:
@@ -302,7 +315,7 @@ def _import_case(record, slug, actor):
         ("grounds", _("legal ground"), LegalGround),
     ):
         try:
-            collected[name] = _terms(model, record.get(name), label)
+            collected[name] = _terms(model, _slugs(record.get(name), name), label)
         except RowError as error:
             errors += error.messages
     try:
@@ -357,7 +370,7 @@ def _import_parties(case, items, actor):
         participation.note = item.get("note") or ""
         _save(participation, actor, prefix)
         participations[(party.slug, participation.role)] = participation
-        for counsel_item in item.get("counsel") or []:
+        for counsel_item in _objects(item.get("counsel"), prefix + "counsel"):
             organisation = None
             if counsel_item.get("organisation"):
                 organisation = _party(counsel_item["organisation"], actor, prefix + "counsel.")
@@ -396,9 +409,9 @@ def _import_proceedings(case, items, participations, actor):
             proceeding.appeals_from = by_file_id.get(item["appeals_from"])
         _save(proceeding, actor, prefix)
         by_file_id[item.get("id")] = proceeding
-        _import_filings(proceeding, item.get("filings") or [], participations, actor, prefix)
-        _import_hearings(proceeding, item.get("hearings") or [], actor, prefix)
-        _import_decisions(proceeding, item.get("decisions") or [], actor, prefix)
+        _import_filings(proceeding, _objects(item.get("filings"), prefix + "filings"), participations, actor, prefix)
+        _import_hearings(proceeding, _objects(item.get("hearings"), prefix + "hearings"), actor, prefix)
+        _import_decisions(proceeding, _objects(item.get("decisions"), prefix + "decisions"), actor, prefix)
 
 
 def _import_filings(proceeding, items, participations, actor, prefix):
@@ -411,7 +424,7 @@ def _import_filings(proceeding, items, participations, actor, prefix):
         filing.kind = item.get("kind") or ""
         filing.description = item.get("description") or ""
         filing.is_public = item.get("is_public", True)
-        filed_by = item.get("filed_by") or {}
+        filed_by = item.get("filed_by") if isinstance(item.get("filed_by"), dict) else {}
         filing.filed_by = participations.get((filed_by.get("party"), filed_by.get("role")))
         _save(filing, actor, here)
 
@@ -454,7 +467,7 @@ def _import_links(case, items, actor):
 
 
 def _set_related(case, record):
-    slugs = record.get("related_cases") or []
+    slugs = _slugs(record.get("related_cases") or [], "related_cases")
     if not slugs:
         return
     related = list(Case.objects.filter(slug__in=slugs))

@@ -2,6 +2,8 @@ import json
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cases import exports, selectors
 from cases.api.serializers import CaseSerializer
@@ -216,3 +218,20 @@ def test_demo_data_exported_as_csv_and_imported_into_an_empty_database_gives_the
     assert sorted(after) == sorted(before)
     for path in before:
         assert after[path] == before[path], path
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=st.lists(st.dictionaries(st.sampled_from(exports.FIELDS), json_values, max_size=8), max_size=3))
+def test_any_json_shape_gives_row_errors_never_a_crash(editor, records):
+    before = Case.objects.count()
+    result = import_file(json.dumps(records).encode(), "cases.json", actor=editor, dry_run=False)
+    assert result.written == result.ok
+    if not result.ok:
+        assert result.errors and Case.objects.count() == before
