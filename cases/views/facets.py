@@ -12,26 +12,28 @@ FACET_LIMIT = 15
 OPEN_FACETS = {"country", "technology", "ground"}
 
 
-def _bilingual(prefix):
-    return lambda value, row: in_language(row[f"{prefix}__name"], row[f"{prefix}__name_ru"])
+def _bilingual(value, row):
+    return in_language(row["name"], row["name_ru"])
 
 
 LABELS = {
     "country": lambda value, row: Country(value).name,
-    "technology": _bilingual("technologies"),
-    "ground": _bilingual("grounds"),
+    "technology": _bilingual,
+    "ground": _bilingual,
     "court_level": lambda value, row: Court.Level(value).label,
     "status": lambda value, row: Case.Status(value).label,
     "outcome": lambda value, row: Result(value).label,
     "year": lambda value, row: str(value),
-    "party": _bilingual("participations__party"),
+    "party": _bilingual,
 }
 
 
 def _selected(filterset, name):
     """Return {value: label} for the valid values of name in the request."""
     values = list(filterset.form.cleaned_data.get(name) or [])
-    if values and isinstance(values[0], Model):  # technologies, grounds or parties
+    if not values:
+        return {}
+    if isinstance(values[0], Model):  # technologies, grounds or parties
         return {obj.slug: obj.display_name for obj in values}
     choices = dict(filterset.form.fields[name].choices)
     return {value: choices.get(value, value) for value in values}
