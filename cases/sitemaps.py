@@ -12,6 +12,8 @@ class PublicSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+    # Pages of the section stay small; /sitemap.xml is an index of them.
+    limit = 1000
 
 
 class CaseSitemap(PublicSitemap):

@@ -2,7 +2,7 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from cases import datadump
@@ -20,7 +20,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("robots.txt", robots_txt, name="robots_txt"),
-    path("sitemap.xml", cache_public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cache_public_page(sitemaps.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", cache_public_page(sitemaps.sitemap), {"sitemaps": SITEMAPS}, name="sitemap_section"),
 ]
 
 urlpatterns += i18n_patterns(
