@@ -288,6 +288,7 @@ def _objects(value, name):
 
 
 def _slugs(value, name):
+    value = value or []
     if isinstance(value, str):
         value = value.split(LIST_SEPARATOR.strip())
     if not isinstance(value, list):
@@ -467,7 +468,7 @@ def _import_links(case, items, actor):
 
 
 def _set_related(case, record):
-    slugs = _slugs(record.get("related_cases") or [], "related_cases")
+    slugs = _slugs(record.get("related_cases"), "related_cases")
     if not slugs:
         return
     related = list(Case.objects.filter(slug__in=slugs))
