@@ -1,6 +1,7 @@
 """sitemap.xml: published cases and the public pages about parties, courts and technologies."""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from .selectors import public_cases, public_courts, public_parties, public_technologies
@@ -21,10 +22,14 @@ class CaseSitemap(PublicSitemap):
     priority = 0.8
 
     def items(self):
-        return public_cases().prefetch_related(None).order_by("pk")
+        return public_cases().prefetch_related(None).only("pk", "slug", "updated_at").order_by("pk")
 
     def lastmod(self, case):
         return case.updated_at
+
+    def get_latest_lastmod(self):
+        # The index asks for this; one aggregate instead of loading every case.
+        return public_cases().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class EntitySitemap(PublicSitemap):
@@ -37,7 +42,7 @@ class EntitySitemap(PublicSitemap):
         self.url_name = url_name
 
     def items(self):
-        return self.source().order_by("pk")
+        return self.source().only("pk", "slug").order_by("pk")
 
     def location(self, obj):
         return reverse(self.url_name, args=[obj.slug])
