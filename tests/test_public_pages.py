@@ -155,12 +155,25 @@ def test_stats_page_has_svg_and_tables(client, popova):
 
 
 def test_case_page_query_count_is_fixed(client, django_assert_max_num_queries):
-    case = f.case(published=True)
-    proceeding = f.proceeding(case)
-    for n in range(50):
-        f.filing(proceeding, title=f"Filing {n}")
-    with django_assert_max_num_queries(16):
-        get(client, case.get_absolute_url())
+    def build(filings):
+        case = f.case(published=True)
+        plaintiff = f.participation(case)
+        plaintiff.counsel.create(name="A lawyer", organisation=f.party(kind="ngo"))
+        proceeding = f.proceeding(case)
+        for n in range(filings):
+            f.filing(proceeding, title=f"Filing {n}", filed_by=plaintiff)
+            f.hearing(proceeding)
+            f.decision(proceeding)
+        return case.get_absolute_url()
+
+    counts = []
+    for url in (build(5), build(50)):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    with django_assert_max_num_queries(12):
+        client.get(url)
 
 
 def test_pages_have_no_inline_scripts_or_styles(client, popova):
