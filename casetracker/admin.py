@@ -3,13 +3,15 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .two_factor import requires_two_factor
+from .two_factor import enroll_totp, qr_svg, requires_two_factor
 
 
 class TwoFactorLoginForm(OTPAdminAuthenticationForm):
@@ -50,6 +52,21 @@ class TwoFactorLoginForm(OTPAdminAuthenticationForm):
         return model.objects.filter(user=user, confirmed=True).first()
 
 
+class EnrollForm(forms.Form):
+    """Confirm a new authenticator with the current password, so a stolen session cannot swap it."""
+
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "off"}))
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return self.cleaned_data["password"]
+
+
 class CaseTrackerAdminSite(admin.AdminSite):
     """The default admin site, guarded by a second factor where one is required."""
 
@@ -59,3 +76,19 @@ class CaseTrackerAdminSite(admin.AdminSite):
     def has_permission(self, request):
         user = request.user
         return super().has_permission(request) and (user.is_verified() or not requires_two_factor(user))
+
+    def get_urls(self):
+        urls = [path("two-factor/", self.admin_view(self.two_factor_view), name="two_factor")]
+        return urls + super().get_urls()
+
+    def two_factor_view(self, request):
+        """Let staff set up (or replace) their authenticator app and recovery codes (admin_view: never cached)."""
+        user = request.user
+        form = EnrollForm(user, request.POST or None)
+        context = {**self.each_context(request), "title": _("Two-factor authentication"), "form": form}
+        context["required"] = requires_two_factor(user)
+        context["has_device"] = user.totpdevice_set.filter(confirmed=True).exists()
+        if request.method == "POST" and form.is_valid():
+            device, codes = enroll_totp(user)
+            context.update(qr_svg=qr_svg(device), config_url=device.config_url, codes=codes, has_device=True)
+        return TemplateResponse(request, "admin/two_factor.html", context)

@@ -138,3 +138,41 @@ def test_qr_svg_is_an_inline_image(editor):
 
     assert svg.startswith("<svg") or svg.startswith("<?xml")
     assert "<script" not in svg
+
+
+def test_two_factor_page_is_linked_from_the_admin(otp_login, editor):
+    assert 'href="/admin/two-factor/"' in otp_login(editor).get("/admin/").content.decode()
+
+
+def test_two_factor_page_needs_a_login():
+    response = Client().get("/admin/two-factor/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_two_factor_page_needs_the_password_to_replace_a_device(otp_login, editor):
+    old, _ = enroll_totp(editor)
+    client = otp_login(editor)
+
+    response = client.post("/admin/two-factor/", {"password": "wrong"})
+
+    assert "That is not your password." in response.content.decode()
+    assert editor.totpdevice_set.get() == old
+
+
+def test_two_factor_page_sets_up_a_new_authenticator(otp_login, lawyer):
+    from tests.test_security_headers import inline_violations
+
+    client = otp_login(lawyer)
+    assert "optional for your account" in client.get("/admin/two-factor/").content.decode()
+
+    response = client.post("/admin/two-factor/", {"password": PASSWORD})
+
+    page = response.content.decode()
+    device = lawyer.totpdevice_set.get()
+    assert "<svg" in page and device.config_url.replace("&", "&amp;") in page
+    codes = StaticToken.objects.filter(device__user=lawyer).values_list("token", flat=True)
+    assert len(codes) == 10 and all(code in page for code in codes)
+    assert inline_violations(response, style_attributes=False) == []
+    assert log_in(Client(), lawyer, current_code(device)).status_code == 302
