@@ -52,6 +52,20 @@ def refresh_search_vector(case_id):
         Case.objects.filter(pk=case_id).update(search_vector=_vector(case))
 
 
+def refresh_search_vectors(case_ids, batch_size=200):
+    """Recompute many cases' search vectors in a few statements, e.g. after a bulk import (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return
+    cases = list(
+        Case.objects.filter(pk__in=case_ids)
+        .prefetch_related("participations__party", "proceedings")
+        .only("pk", "title", "title_ru", "original_title", "summary", "summary_ru")
+    )
+    for case in cases:
+        case.search_vector = _vector(case)
+    Case.objects.bulk_update(cases, ["search_vector"], batch_size=batch_size)
+
+
 def refresh_all_search_vectors():
     """Recompute every case's search vector, e.g. after a party is renamed."""
     for case_id in Case.objects.values_list("pk", flat=True).iterator():
