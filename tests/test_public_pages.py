@@ -215,3 +215,9 @@ def test_list_pages_query_count_does_not_grow(client, url):
 
 def test_case_list_html_is_small(client, popova):
     assert len(get(client, reverse("cases:case_list"))) < 30_000
+
+
+def test_active_filter_links_remove_only_their_value(client, popova):
+    html = get(client, reverse("cases:case_list") + "?country=RU&country=GB&status=decided&page=2")
+    assert 'href="?country=GB&amp;status=decided"' in html  # Russia removed, page reset
+    assert 'href="?country=RU&amp;country=GB"' in html  # status removed
