@@ -73,3 +73,11 @@ def test_public_list_shows_generated_cases(generated, client):
 def test_rejects_zero():
     with pytest.raises(CommandError):
         call_command("generate_fake_data", cases=0)
+
+
+def test_generated_cases_are_searchable_on_postgres(require_postgres, generated):
+    from cases.search import search_cases
+
+    assert not Case.objects.filter(search_vector__isnull=True).exists()
+    party = Participation.objects.filter(role="plaintiff").select_related("party").first().party
+    assert search_cases(Case.objects.all(), party.name.split()[-1]).filter(participations__party=party).exists()

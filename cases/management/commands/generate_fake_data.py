@@ -6,7 +6,7 @@ import secrets
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -24,7 +24,7 @@ from cases.models import (
     Proceeding,
     Technology,
 )
-from cases.search import refresh_search_vector
+from cases.search import refresh_search_vectors
 
 # (country, weight, time zone): most cases in a few countries, a long tail elsewhere.
 COUNTRIES = [
@@ -374,9 +374,7 @@ class Command(BaseCommand):
         while made < cases:
             with transaction.atomic():
                 batch = generator.batch(min(BATCH, cases - made))
-            if connection.vendor == "postgresql":
-                for case in batch:
-                    refresh_search_vector(case.pk)
+            refresh_search_vectors([case.pk for case in batch])
             made += len(batch)
             self.stdout.write(f"{made}/{cases} cases ({time.monotonic() - started:.0f}s)")
         invalidate_public_pages()
