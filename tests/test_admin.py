@@ -49,6 +49,10 @@ def test_admin_pages_render(editor_client):
         reverse("admin:cases_proceeding_changelist"),
         reverse("admin:cases_participation_changelist"),
         reverse("admin:cases_technology_changelist"),
+        change_url(proceeding.filings.get()),
+        change_url(proceeding.hearings.get()),
+        change_url(proceeding.decisions.get()),
+        reverse("admin:cases_filing_history", args=[proceeding.filings.get().pk]),
     ]:
         assert editor_client.get(url).status_code == 200, url
 
@@ -237,14 +241,17 @@ def count_queries(client, url):
     return len(context)
 
 
-@pytest.mark.parametrize("model_name", ["case", "proceeding", "participation", "party", "court"])
+@pytest.mark.parametrize(
+    "model_name", ["case", "proceeding", "participation", "party", "court", "filing", "hearing", "decision"]
+)
 def test_changelist_queries_do_not_grow_with_rows(editor_client, lawyer, model_name):
     def add_rows(count):
         for _ in range(count):
             case = factories.case(lead_lawyer=lawyer)
             proceeding = factories.proceeding(case, court=factories.court(appeals_to=factories.court()))
-            factories.participation(case)
-            factories.filing(proceeding)
+            factories.filing(proceeding, filed_by=factories.participation(case))
+            factories.hearing(proceeding)
+            factories.decision(proceeding)
 
     url = reverse(f"admin:cases_{model_name}_changelist")
     add_rows(5)
@@ -290,3 +297,19 @@ def test_after_commit_work_runs_cleanly_for_admin_edits_and_deletes(editor_clien
         assert editor_client.post(delete, {"post": "yes"}).status_code == 302
     assert callbacks
     assert not Case.objects.exists()
+
+
+def test_hearing_list_shows_court_time(editor_client):
+    factories.hearing(factories.proceeding())  # 07:00 UTC is 10:00 in Moscow
+    page = editor_client.get(reverse("admin:cases_hearing_changelist")).content.decode()
+    assert "2019-11-06 10:00 Europe/Moscow" in page
+
+
+def test_lawyer_can_only_pick_proceedings_of_own_cases(client, lawyer):
+    mine, theirs = factories.proceeding(factories.case(lead_lawyer=lawyer)), factories.proceeding()
+    client.force_login(lawyer)
+    data = {"proceeding": theirs.pk, "filed_on": "2019-10-08", "kind": "brief", "title": "Sneaky", "is_public": "on"}
+    response = client.post(add_url(Filing), data)
+    assert response.status_code == 200 and "proceeding" in response.context["adminform"].form.errors
+    assert client.post(add_url(Filing), data | {"proceeding": mine.pk}).status_code == 302
+    assert list(Filing.objects.values_list("proceeding", flat=True)) == [mine.pk]

@@ -6,8 +6,10 @@ from django.db import transaction
 from ..actions.deadlines import cancel_deadline, complete_deadline, save_deadline
 from ..actions.decisions import save_decision
 from ..actions.records import case_id_of, delete_record, save_record
-from ..models import Case, Deadline, Decision
+from ..models import Case, Deadline, Decision, Participation, Proceeding
 
+# How a record a form may point at leads to its case.
+PATH_TO_CASE = {Case: "pk", Proceeding: "case", Participation: "case"}
 CLOSE_DEADLINE = {"done": complete_deadline, "cancel": cancel_deadline}
 
 
@@ -45,9 +47,11 @@ class CaseScopedPermissions:
         return super().has_delete_permission(request, obj) and may_edit(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Case:
+        path = PATH_TO_CASE.get(db_field.related_model)
+        if path is not None:
             # A lawyer may only attach records to cases they work on.
-            kwargs["queryset"] = Case.objects.editable_by(request.user)
+            editable = Case.objects.editable_by(request.user)
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(**{f"{path}__in": editable})
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -11,6 +11,7 @@ from .mixins import ActionAdmin, ScopedStackedInline, ScopedTabularInline
 
 class FilingInline(ScopedStackedInline):
     model = Filing
+    show_change_link = True
     form = FilingForm
     formset = FilingInlineFormSet
     verbose_name_plural = _("filings (confidential unless marked public)")
@@ -18,12 +19,14 @@ class FilingInline(ScopedStackedInline):
 
 class HearingInline(ScopedTabularInline):
     model = Hearing
+    show_change_link = True
     form = HearingForm
     formset = HearingInlineFormSet
 
 
 class DecisionInline(ScopedStackedInline):
     model = Decision
+    show_change_link = True
     form = DecisionForm
 
 
@@ -54,3 +57,48 @@ class ProceedingAdmin(ActionAdmin, SimpleHistoryAdmin):
     def prepare_inline(self, obj, parent):
         if isinstance(obj, Deadline):
             obj.case_id = parent.case_id
+
+
+class ProceedingRecordAdmin(ActionAdmin, SimpleHistoryAdmin):
+    """A filing, hearing or decision on its own page: reached from its proceeding, for its history."""
+
+    list_select_related = ["proceeding__case", "proceeding__court"]
+    autocomplete_fields = ["proceeding"]
+    search_fields = ["proceeding__case__title", "proceeding__docket_number"]
+
+    @admin.display(description=_("case"), ordering="proceeding__case__title")
+    def case(self, obj):
+        return obj.proceeding.case
+
+
+@admin.register(Filing)
+class FilingAdmin(ProceedingRecordAdmin):
+    form = FilingForm
+    fields = ["proceeding", "filed_on", "kind", "title", "filed_by", "description", "document", "is_public"]
+    list_display = ["title", "case", "proceeding", "filed_on", "kind", "is_public"]
+    list_filter = ["is_public", "kind"]
+    search_fields = ["title", *ProceedingRecordAdmin.search_fields]
+    date_hierarchy = "filed_on"
+    autocomplete_fields = ["proceeding", "filed_by"]
+
+
+@admin.register(Hearing)
+class HearingAdmin(ProceedingRecordAdmin):
+    form = HearingForm
+    fields = ["proceeding", "starts_at", "timezone", "place", "summary", "is_public"]
+    list_display = ["proceeding", "case", "local_start", "is_public"]
+    list_filter = ["is_public"]
+    date_hierarchy = "starts_at"
+
+    @admin.display(description=_("starts (court time)"), ordering="starts_at")
+    def local_start(self, obj):
+        return f"{obj.local_starts_at:%Y-%m-%d %H:%M} {obj.timezone}"
+
+
+@admin.register(Decision)
+class DecisionAdmin(ProceedingRecordAdmin):
+    form = DecisionForm
+    fields = ["proceeding", "announced_on", "final_form_on", "result", "is_final", "summary", "document", "is_public"]
+    list_display = ["__str__", "case", "proceeding", "announced_on", "is_final", "is_public"]
+    list_filter = ["result", "is_final", "is_public"]
+    date_hierarchy = "announced_on"
