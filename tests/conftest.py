@@ -11,6 +11,15 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 pytest_plugins = ["tests.smtp", "tests.worker"]
 
 
+@pytest.fixture(autouse=True)
+def english_between_tests():
+    """Start each test in English: a request to a /ru/ page leaves Russian active in the thread afterwards."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def need(condition, reason):
     """Skip when a service is missing, or fail when CI requires every service."""
     if condition:
