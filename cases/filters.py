@@ -49,7 +49,7 @@ def _country_choices():
 class CaseFilter(filters.FilterSet):
     """Filter published cases by facet, full-text query and sort order."""
 
-    q = filters.CharFilter(label=_("Search"), method="filter_q", max_length=Q_MAX_LENGTH)
+    q = filters.CharFilter(label=_("Search terms"), method="filter_q", max_length=Q_MAX_LENGTH)
     country = filters.MultipleChoiceFilter(label=_("Country"), choices=_country_choices)
     technology = filters.ModelMultipleChoiceFilter(
         label=_("Technology"),
