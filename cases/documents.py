@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from .models import Decision, Filing
+from .selectors import public_case_items
 from .slugs import transliterate
 from .uploads import ALLOWED_TYPES, extension_of
 
@@ -21,7 +22,7 @@ def _document_owner(request, kind):
     # Staff means someone the admin would let in (including its second factor), with view permission.
     if admin.site.has_permission(request) and request.user.has_perm(f"cases.view_{model._meta.model_name}"):
         return model.objects.all(), True
-    return model.objects.public(), False
+    return public_case_items(kind), False
 
 
 def download_name(kind, obj, extension):
