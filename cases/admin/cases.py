@@ -56,7 +56,14 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
     form = CaseForm
     list_display = ["title", "country", "status", "visibility", "lead_lawyer", "filed_on", "last_activity_on"]
     list_select_related = ["lead_lawyer"]
-    list_filter = ["status", "country", "technologies", "grounds", "visibility", "lead_lawyer"]
+    list_filter = [
+        "status",
+        "country",
+        "technologies",
+        "grounds",
+        "visibility",
+        ("lead_lawyer", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = [
         "title",
         "title_ru",
