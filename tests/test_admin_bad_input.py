@@ -173,3 +173,15 @@ def test_removing_a_proceeding_that_is_appealed_from_is_refused(editor_client):
     assert response.status_code == 200
     assert any("protected" in error for error in errors_of(response))
     assert Proceeding.objects.filter(pk=lower.pk).exists()
+
+
+def test_publishing_an_invalid_case_reports_it_and_publishes_none(editor_client):
+    good, broken = factories.case(title="Good"), factories.case(title="Broken")
+    Case.objects.filter(pk=broken.pk).update(country="")  # legacy data that no longer validates
+    changelist = reverse("admin:cases_case_changelist")
+    response = editor_client.post(
+        changelist, {"action": "publish", "_selected_action": [good.pk, broken.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert "needs fixing first" in response.content.decode()
+    assert not Case.objects.public().exists()

@@ -1,7 +1,8 @@
 """The case page: parties and counsel, proceedings, links; publishing."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -109,11 +110,16 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
             self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     def _apply(self, request, queryset, action):
-        """Run action on every case in queryset, or report why not and return None."""
+        """Run action on every case in queryset, all or none; report why not and return None on failure."""
         try:
-            for case in queryset:
-                action(case, actor=request.user)
+            with transaction.atomic():
+                for case in queryset:
+                    action(case, actor=request.user)
         except PermissionDenied as error:
             self.message_user(request, str(error), messages.ERROR)
+            return None
+        except ValidationError as error:
+            message = _("Nothing was changed: “%(case)s” needs fixing first: %(errors)s")
+            self.message_user(request, message % {"case": case, "errors": " ".join(error.messages)}, messages.ERROR)
             return None
         return len(queryset)
