@@ -285,3 +285,21 @@ def test_case_page_and_filtered_list_carry_the_follow_form(client, public_case, 
         response = client.post("/ru/follow/", {"email": "a@example.org", "frequency": "daily", "query": "country=RU"})
     assert response.status_code == 200
     assert Follow.objects.get().query == "country=RU"
+
+
+def test_recording_a_decision_through_the_action_alerts_followers_after_commit(
+    client, public_case, editor, django_capture_on_commit_callbacks
+):
+    from cases.actions.decisions import save_decision
+    from cases.models import Decision
+
+    subscribe_and_confirm(client, public_case, django_capture_on_commit_callbacks)
+    proceeding = public_case.proceedings.first()
+    decision = Decision(proceeding=proceeding, announced_on=proceeding.started_on, result="granted", is_public=True)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        save_decision(decision, actor=editor)
+    assert mail.outbox == []  # nothing before the commit
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    assert len(mail.outbox) == 1 and "Granted" in mail.outbox[0].body

@@ -168,3 +168,13 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
         assert "drf_spectacular_sidecar" in html
         assert "cdn" not in html.lower() and "unpkg" not in html
         assert "<script>" not in html  # only script files: the site's CSP allows no inline script
+
+
+def test_entity_lists_query_counts_do_not_grow_with_data(client, django_assert_max_num_queries):
+    for n in range(40):
+        case = factories.case(published=True, title=f"Case {n}")
+        factories.participation(case)
+        factories.proceeding(case, court=factories.court(appeals_to=None))
+    for path in ("/api/v1/parties/", "/api/v1/courts/", "/api/v1/technologies/"):
+        with django_assert_max_num_queries(3):
+            assert client.get(path).status_code == 200
