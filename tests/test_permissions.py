@@ -1,9 +1,11 @@
 """Who may see, edit and publish what: anonymous, a lawyer on the case, a lawyer off it, an editor."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
-from cases.models import Case, Filing, Participation, Proceeding
+from cases.models import Case, Deadline, Filing, Participation, Proceeding
 from tests import factories
 from tests.admin_posts import add_url, case_post, change_url, post_data, proceeding_post
 
@@ -18,6 +20,9 @@ def world(lawyer, other_lawyer, editor):
     case.team.add(lawyer)
     proceeding = factories.proceeding(case)
     factories.filing(proceeding, title="Claim")
+    factories.hearing(proceeding)
+    factories.decision(proceeding)
+    Deadline.objects.create(case=case, proceeding=proceeding, title="Appeal", due_on=datetime.date(2030, 1, 1))
     return {"case": case, "proceeding": proceeding}
 
 
