@@ -239,8 +239,11 @@ def headline_counts():
     )
 
 
-def facet_counts(queryset):
-    """Return {facet: [(value, row, count), ...]} over the cases in queryset (which must be public).
+FACETS = ("country", "technology", "ground", "court_level", "status", "outcome", "year", "party")
+
+
+def facet_count(queryset, facet):
+    """Return [(value, row, count), ...] for one facet over the cases in queryset (which must be public).
 
     Counts are of distinct cases, highest first; only values with at least one case appear.
     Rows of technologies, grounds and parties also carry `name` and `name_ru`.
@@ -248,22 +251,22 @@ def facet_counts(queryset):
     ids = queryset.order_by().values("pk")
     cases = Case.objects.filter(pk__in=ids)
     # Counting on the link tables avoids joining each one to the cases table.
-    return {
-        "country": _count(cases, "country", "pk"),
-        "technology": _count(
-            Case.technologies.through.objects.filter(case__in=ids), "technology__slug", "case_id", named="technology"
-        ),
-        "ground": _count(
-            Case.grounds.through.objects.filter(case__in=ids), "legalground__slug", "case_id", named="legalground"
-        ),
-        "court_level": _count(Proceeding.objects.filter(case__in=ids), "court__level", "case_id", distinct=True),
-        "status": _count(cases, "status", "pk"),
-        "outcome": _count(cases, "outcome", "pk"),
-        "year": _count_years(cases),
-        "party": _count(
-            Participation.objects.filter(case__in=ids), "party__slug", "case_id", named="party", distinct=True
-        ),
-    }
+    if facet == "technology":
+        links = Case.technologies.through.objects.filter(case__in=ids)
+        return _count(links, "technology__slug", "case_id", named="technology")
+    if facet == "ground":
+        links = Case.grounds.through.objects.filter(case__in=ids)
+        return _count(links, "legalground__slug", "case_id", named="legalground")
+    if facet == "court_level":
+        return _count(Proceeding.objects.filter(case__in=ids), "court__level", "case_id", distinct=True)
+    if facet == "party":
+        participations = Participation.objects.filter(case__in=ids)
+        return _count(participations, "party__slug", "case_id", named="party", distinct=True)
+    if facet == "year":
+        return _count_years(cases)
+    if facet in ("country", "status", "outcome"):
+        return _count(cases, facet, "pk")
+    raise ValueError(f"Unknown facet {facet!r}.")
 
 
 def _count(rows, value, counted, *, named=None, distinct=False):

@@ -221,3 +221,13 @@ def test_active_filter_links_remove_only_their_value(client, popova):
     html = get(client, reverse("cases:case_list") + "?country=RU&country=GB&status=decided&page=2")
     assert 'href="?country=GB&amp;status=decided"' in html  # Russia removed, page reset
     assert 'href="?country=RU&amp;country=GB"' in html  # status removed
+
+
+def test_facet_counts_ignore_their_own_filter(client, popova):
+    f.case(published=True, title="Big Brother Watch v. UK", country="GB", status="decided")
+    html = get(client, reverse("cases:case_list") + "?country=RU")
+    # Other countries stay offered, so a second one can be ticked; other facets follow the filter.
+    assert 'United Kingdom <span class="count">(1)</span>' in html
+    assert 'name="status" value="decided"' in html  # Popova is decided too
+    html = get(client, reverse("cases:case_list") + "?country=GB")
+    assert "Face recognition" not in html.split('id="results-heading"')[0]

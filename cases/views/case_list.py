@@ -6,7 +6,6 @@ from django.shortcuts import render
 from .. import exports
 from ..cache import cache_public_page
 from ..filters import CaseFilter, Sort
-from ..selectors import facet_counts
 from .facets import active_filters, facet_groups
 
 PAGE_SIZE = 25
@@ -22,7 +21,7 @@ def case_list(request):
     context = {
         "filterset": filterset,
         "page": page,
-        "facets": facet_groups(filterset, facet_counts(cases)),
+        "facets": facet_groups(filterset),
         "active_filters": active_filters(filterset),
         "sort_choices": Sort.CHOICES,
         "current_sort": data.get("sort") or (Sort.RELEVANCE if data.get("q") else Sort.ACTIVITY),

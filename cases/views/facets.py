@@ -3,10 +3,11 @@
 from django.db.models import Model
 from django_countries.fields import Country
 
+from ..filters import CaseFilter
 from ..models import Case, Court
 from ..models.base import Result, in_language
+from ..selectors import FACETS, facet_count
 
-FACET_NAMES = ["country", "technology", "ground", "court_level", "status", "outcome", "year", "party"]
 FACET_LIMIT = 15
 # Shown unfolded; the others fold away (unless in use) so the list is reachable on a phone.
 OPEN_FACETS = {"country", "technology", "ground"}
@@ -39,14 +40,26 @@ def _selected(filterset, name):
     return {value: choices.get(value, value) for value in values}
 
 
-def facet_groups(filterset, counts):
+def _facet_cases(filterset, name):
+    """Return the cases a facet counts: those matching every filter but the facet's own.
+
+    So ticking one country still shows how many cases the other countries would add.
+    """
+    if name not in filterset.data:
+        return filterset.qs
+    data = filterset.data.copy()
+    data.pop(name)
+    return CaseFilter(data, request=filterset.request).qs
+
+
+def facet_groups(filterset):
     """Return [{name, label, open, options: [{value, label, count, selected}]}] for every facet with options."""
     groups = []
-    for name in FACET_NAMES:
+    for name in FACETS:
         selected = _selected(filterset, name)
         options = [
             {"value": str(value), "label": LABELS[name](value, row), "count": n, "selected": str(value) in selected}
-            for value, row, n in counts[name]
+            for value, row, n in facet_count(_facet_cases(filterset, name), name)
         ]
         shown = options[:FACET_LIMIT] + [option for option in options[FACET_LIMIT:] if option["selected"]]
         listed = {option["value"] for option in options}
@@ -75,7 +88,7 @@ def active_filters(filterset):
     for name in ["q", "filed_after", "filed_before"]:
         if data.get(name):
             active.append({"name": name, "value": filterset.data.get(name), "label": data[name]})
-    for name in FACET_NAMES:
+    for name in FACETS:
         active += [
             {"name": name, "value": value, "label": label} for value, label in _selected(filterset, name).items()
         ]
