@@ -93,7 +93,7 @@ def test_latest_events_skip_confidential_filings(story):
     assert set(items) == {story["public"][0], story["public"][2]}
 
 
-def test_facet_counts_count_public_cases_only(story):
+def test_facet_count_counts_public_cases_only(story):
     f.case(published=True, country="GB", filed_on=datetime.date(2021, 5, 25))
     f.case(country="DE")
     cases = selectors.public_cases()
