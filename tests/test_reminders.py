@@ -127,6 +127,7 @@ def test_email_is_in_the_recipients_language(deadline, lawyer, frozen, mailoutbo
     assert "1 марта 2030" in message.body
     assert message.subject == "Срок через 14 дн.: File the appeal"
     assert "Срок истекает через 14 дней." in message.body
+    assert '<html lang="ru">' in message.alternatives[0][0]
     assert "/ru/admin/cases/deadline/" in message.body
 
 
