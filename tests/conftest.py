@@ -117,12 +117,3 @@ def lawyer(django_user_model):
 @pytest.fixture
 def other_lawyer(django_user_model):
     return make_user(django_user_model, "other_lawyer", "Lawyers")
-
-
-@pytest.fixture(autouse=True)
-def english_by_default():
-    """Start each test in English: a request to a /ru/ page leaves Russian active in its thread."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
