@@ -177,7 +177,8 @@ def sweep(now=None):
     claimed = 0
     while ids := claim_due(now):
         for pk in ids:
-            send_reminder.delay(pk)
+            # Inside a caller's transaction the claim is not visible to workers until it commits.
+            send_reminder.delay_on_commit(pk)
         claimed += len(ids)
         if len(ids) < settings.REMINDER_SWEEP_BATCH:
             break
@@ -272,7 +273,7 @@ def escalate_overdue(now=None):
 
     ids = claim_overdue(now)
     for pk in ids:
-        send_overdue_alert.delay(pk)
+        send_overdue_alert.delay_on_commit(pk)
     return len(ids)
 
 
