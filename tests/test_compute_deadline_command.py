@@ -64,3 +64,24 @@ def test_setup_schedules_is_idempotent_and_keeps_staff_changes():
     mine = ["cases.tasks.sweep_reminders", "cases.tasks.check_overdue", "cases.tasks.queue_weekly_digests"]
     assert PeriodicTask.objects.filter(task__in=mine).count() == 3
     assert not PeriodicTask.objects.get(task="cases.tasks.sweep_reminders").enabled
+
+
+def test_send_reminders_runs_one_sweep_and_overdue_check(lawyer, django_capture_on_commit_callbacks):
+    import datetime
+    from io import StringIO
+
+    from django.utils import timezone
+
+    from cases.actions.deadlines import save_deadline
+    from cases.models import Deadline, ReminderDelivery
+    from tests import factories
+
+    deadline = Deadline(case=factories.case(), title="Reply", kind="other", due_on=timezone.localdate())
+    deadline.reminder_offsets = [0]
+    save_deadline(deadline, actor=lawyer, responsible=[lawyer])
+    ReminderDelivery.objects.update(send_at=timezone.now() - datetime.timedelta(minutes=1))
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        call_command("send_reminders", stdout=out)
+    assert out.getvalue().strip() == "Queued 1 reminder(s) and 0 overdue alert(s)."
+    assert ReminderDelivery.objects.get().status == "sending" and len(queued) == 1
