@@ -53,7 +53,7 @@ def site_with_document(settings, tmp_path):
     return case, filing
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_restore_into_an_empty_database_serves_the_same_pages(client, site_with_document, tmp_path):
     case, filing = site_with_document
     before = public_pages(client, case)

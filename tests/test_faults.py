@@ -98,7 +98,7 @@ def status(url):
         return error.code
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_web_recovers_when_postgres_drops_connections_under_load(gunicorn_on_test_database):
     paths = ["/healthz", "/cases/?country=RU", "/cases/?q=kill", "/stats/"]
     killed = 0
