@@ -29,7 +29,7 @@ def public_cases():
 def _public_proceedings():
     return (
         Proceeding.objects.public()
-        .select_related("court")
+        .select_related("court__appeals_to")  # the API record shows where the court appeals to
         .prefetch_related(
             Prefetch(
                 "filings",
