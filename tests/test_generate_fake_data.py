@@ -81,3 +81,13 @@ def test_generated_cases_are_searchable_on_postgres(require_postgres, generated)
     assert not Case.objects.filter(search_vector__isnull=True).exists()
     party = Participation.objects.filter(role="plaintiff").select_related("party").first().party
     assert search_cases(Case.objects.all(), party.name.split()[-1]).filter(participations__party=party).exists()
+
+
+def test_exporting_generated_cases_takes_a_fixed_number_of_queries(generated, django_assert_max_num_queries):
+    import io
+
+    from cases.exports import write_export
+
+    assert Proceeding.objects.count() > 40  # enough courts and appeal chains for an N+1 to show
+    with django_assert_max_num_queries(25):
+        write_export(Case.objects.public().order_by("pk"), "csv", io.StringIO())
