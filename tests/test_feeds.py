@@ -3,17 +3,10 @@ import datetime
 import feedparser
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from . import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -5,17 +5,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import translation
 
 from . import factories as f
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "ru" / "LC_MESSAGES"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
-from django.utils import translation
 
 from cases.models import Case, Technology
 from cases.search import refresh_search_vector
@@ -24,8 +23,6 @@ MAX_PAGES = 600
 @pytest.fixture(autouse=True)
 def isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import pytest
 from django.test import Client
-from django.utils import translation
 from django.utils.http import urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -37,12 +36,6 @@ value = st.one_of(
     st.sampled_from(["999999", "-1", "abc", "2019-13-45", "0001-01-01", "' OR 1=1 --", "a" * 2000, "\x00"]),
 )
 query = st.lists(st.tuples(st.sampled_from(PARAMS), value), max_size=6)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

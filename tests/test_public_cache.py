@@ -1,7 +1,6 @@
 import uuid
 
 import pytest
-from django.utils import translation
 
 from cases.actions.events import case_changed
 
@@ -23,8 +22,6 @@ def redis_cache(settings, redis_url):
         }
     }
     settings.PUBLIC_CACHE_SECONDS = 60
-    with translation.override("en"):
-        yield
 
 
 def rename(case, title):

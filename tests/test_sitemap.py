@@ -3,7 +3,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.http import QueryDict
-from django.utils import translation
 
 from cases.sitemaps import CaseSitemap
 
@@ -11,12 +10,6 @@ from . import factories as f
 
 pytestmark = pytest.mark.django_db
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def sitemap_locations(client):

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.utils import translation
 
 from cases.charts import bar_chart, stacked_bar_chart
 from cases.models import Technology
@@ -9,12 +8,6 @@ from cases.models import Technology
 from . import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def test_bar_chart_escapes_labels_and_scales_bars():
