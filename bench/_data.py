@@ -78,6 +78,10 @@ def ensure(base, size, log=print):
     _recreate(url)
     manage(url, "migrate", "--noinput")
     manage(url, "generate_fake_data", "--cases", str(size))
+    if not url.startswith("sqlite:"):
+        # Fresh statistics, as autovacuum would gather soon after a bulk load.
+        with psycopg.connect(url, autocommit=True) as db:
+            db.execute("VACUUM ANALYZE")
     return url
 
 
