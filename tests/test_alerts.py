@@ -23,8 +23,11 @@ def eager_celery():
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
+    """Empty the cache (rate limits, cached public pages) before and after, so no other test sees ours."""
     from django.core.cache import cache
 
+    cache.clear()
+    yield
     cache.clear()
 
 

@@ -2,6 +2,7 @@ import json
 import re
 
 import pytest
+from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,13 @@ from cases.models import Case, Court, Decision, Filing, Hearing, Participation, 
 from tests.opendata import dataset, taxonomy
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Leave no cached public page behind for other tests: they would be served our data."""
+    yield
+    cache.clear()
 
 HEADER = "slug,title,country,technologies,filed_on,parties\n"
 
@@ -183,8 +191,6 @@ def test_import_page_needs_the_add_case_permission(client, django_user_model):
 
 def public_pages(client):
     """Return the HTML of every public page of the data, with database ids and CSRF tokens masked."""
-    from django.core.cache import cache
-
     cache.clear()
     paths = ["/", "/cases/", "/ru/cases/", "/cases/?country=RU", "/stats/"]
     for case in selectors.public_cases():
