@@ -18,7 +18,7 @@ EXAMPLES_PER_OPERATION = 40
 # technology, ground or party slug that no published case uses. So "valid data is accepted" cannot hold.
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_every_operation_conforms_to_the_live_schema(live_server, settings):
     settings.API_ANON_RATE = None
     dataset()
