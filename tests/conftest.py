@@ -20,6 +20,17 @@ def english_between_tests():
         yield
 
 
+@pytest.fixture
+def no_cached_pages():
+    """Empty the cache before and after the test: with CACHE_URL set, public pages cached by one test would
+    be served to the next, which made its data without invalidating them (no commit, no version bump)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def need(condition, reason):
     """Skip when a service is missing, or fail when CI requires every service."""
     if condition:

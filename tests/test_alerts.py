@@ -11,7 +11,7 @@ from alerts.models import Alert, Follow, Subscriber
 from casetracker.celery import app
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_cached_pages")]
 
 
 @pytest.fixture(autouse=True)
@@ -19,16 +19,6 @@ def eager_celery():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Empty the cache (rate limits, cached public pages) before and after, so no other test sees ours."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

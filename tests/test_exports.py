@@ -9,7 +9,7 @@ from cases.models import Case
 from tests import factories
 from tests.opendata import dataset
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_cached_pages")]
 
 
 def body_of(response):
@@ -69,3 +69,13 @@ def test_export_streams_in_chunks_with_bounded_queries(django_assert_max_num_que
     with django_assert_max_num_queries(50):
         rest = list(chunks)
     assert len(rest) == 34
+
+
+def test_list_page_offers_csv_and_json_of_the_filtered_list(client):
+    popova, bridges, _ = dataset()
+    html = client.get("/cases/?country=RU").content.decode()
+    assert 'href="/cases/export.csv?country=RU"' in html and 'href="/cases/export.json?country=RU"' in html
+    response = client.get("/cases/export.json?country=RU")
+    assert response.streaming and response["Content-Type"] == "application/json"
+    assert [case["slug"] for case in json.loads(body_of(response))] == [popova.slug]
+    assert "Скачать JSON" in client.get("/ru/cases/").content.decode()

@@ -13,14 +13,7 @@ from cases.imports import import_file
 from cases.models import Case, Court, Decision, Filing, Hearing, Participation, Party, Proceeding
 from tests.opendata import dataset, taxonomy
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Leave no cached public page behind for other tests: they would be served our data."""
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_cached_pages")]
 
 HEADER = "slug,title,country,technologies,filed_on,parties\n"
 

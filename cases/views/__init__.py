@@ -1,6 +1,6 @@
 """Public pages."""
 
-from .case_list import case_list, case_list_csv
+from .case_list import case_list, case_list_download
 from .cases import case_detail
 from .entities import court_detail, party_detail, technology_detail
 from .pages import home, robots_txt, stats
@@ -8,7 +8,7 @@ from .pages import home, robots_txt, stats
 __all__ = [
     "case_detail",
     "case_list",
-    "case_list_csv",
+    "case_list_download",
     "court_detail",
     "home",
     "party_detail",

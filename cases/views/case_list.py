@@ -29,6 +29,6 @@ def case_list(request):
     return render(request, "cases/case_list.html", context)
 
 
-def case_list_csv(request):
-    """Download the current filtered list as CSV, in the same format as the API and the data dump."""
-    return exports.export_response(CaseFilter(request.GET, request=request).qs, "csv", request=request)
+def case_list_download(request, fmt):
+    """Download the current filtered list as CSV or JSON, in the same format as the API and the data dump."""
+    return exports.export_response(CaseFilter(request.GET, request=request).qs, fmt, request=request)
