@@ -191,3 +191,29 @@ def test_admin_actions_close_deadlines_and_the_delivery_log_is_read_only(editor_
     assert log.status_code == 200 and "Cancelled" in log.content.decode()
     row = deadline.deliveries.first()
     assert editor_client.post(change_url(row), {}).status_code == 403
+
+
+def test_final_public_decision_sets_case_outcome(editor):
+    case_obj = factories.case(published=True)
+    proceeding = factories.proceeding(case_obj)
+    decision = Decision(
+        proceeding=proceeding, announced_on=datetime.date(2019, 11, 6), result="dismissed", is_final=True
+    )
+    save_decision(decision, actor=editor)
+    case_obj.refresh_from_db()
+    assert case_obj.outcome == "dismissed"
+    assert case_obj.history.first().history_user == editor
+
+
+def test_confidential_decision_does_not_set_public_outcome(editor):
+    case_obj = factories.case(published=True)
+    decision = Decision(
+        proceeding=factories.proceeding(case_obj),
+        announced_on=datetime.date(2019, 11, 6),
+        result="granted",
+        is_final=True,
+        is_public=False,
+    )
+    save_decision(decision, actor=editor)
+    case_obj.refresh_from_db()
+    assert case_obj.outcome == ""
