@@ -69,7 +69,9 @@ def send_alerts(subscriber_id, frequency):
 def _alert_message(subscriber, frequency, items):
     with translation.override(subscriber.language):
         unsubscribe_url = absolute(reverse("alerts:unsubscribe", args=[subscriber.token]))
-        items = sorted(items, key=lambda item: (item.proceeding.case.display_title, item.proceeding.case_id))
+        items = sorted(
+            items, key=lambda item: (item.proceeding.case.display_title, item.proceeding.case_id, _when(item))
+        )
         cases = [
             {
                 "case": case_items[0].proceeding.case,
@@ -88,6 +90,15 @@ def _alert_message(subscriber, frequency, items):
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             },
         )
+
+
+def _when(item):
+    """Return (day, order) for sorting: filings, then hearings (in their court's zone), then decisions of a day."""
+    if hasattr(item, "starts_at"):
+        return item.local_starts_at.date(), 1
+    if hasattr(item, "filed_on"):
+        return item.filed_on, 0
+    return item.announced_on, 2
 
 
 def subscribers_with_pending(frequency):
