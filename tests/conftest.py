@@ -20,6 +20,13 @@ def english_between_tests():
         yield
 
 
+@pytest.fixture(autouse=True)
+def public_pages_uncached(settings):
+    """Serve public pages uncached even when CACHE_URL is set (as in CI): tests make data without the commit
+    that would invalidate cached copies. tests/test_public_cache.py turns caching on to test it."""
+    settings.CACHE_URL = ""
+
+
 @pytest.fixture
 def no_cached_pages():
     """Empty the cache before and after the test: with CACHE_URL set, public pages cached by one test would
