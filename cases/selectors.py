@@ -242,12 +242,21 @@ def headline_counts():
 FACETS = ("country", "technology", "ground", "court_level", "status", "outcome", "year", "party")
 
 
-def facet_count(queryset, facet):
+def facet_count(queryset, facet, *, limit=None, values=None):
     """Return [(value, row, count), ...] for one facet over the cases in queryset (which must be public).
 
-    Counts are of distinct cases, highest first; only values with at least one case appear.
-    Rows of technologies, grounds and parties also carry `name` and `name_ru`.
+    Counts are of distinct cases, highest first; only values with at least one case appear. `limit` keeps the
+    top rows only; `values` counts just those values. Rows of technologies, grounds and parties also carry
+    `name` and `name_ru`.
     """
+    rows = _facet_rows(queryset, facet)
+    if values is not None:
+        rows = rows.filter(value__in=values)
+    rows = rows[:limit] if limit else rows
+    return [(row["value"], row, row["n"]) for row in rows if row["value"] not in (None, "")]
+
+
+def _facet_rows(queryset, facet):
     ids = queryset.order_by().values("pk")
     cases = Case.objects.filter(pk__in=ids)
     # Counting on the link tables avoids joining each one to the cases table.
@@ -273,20 +282,18 @@ def _count(rows, value, counted, *, named=None, distinct=False):
     fields = {"value": F(value)}
     if named:
         fields |= {"name": F(f"{named}__name"), "name_ru": F(f"{named}__name_ru")}
-    rows = rows.values(**fields).annotate(n=Count(counted, distinct=distinct)).order_by("-n", "value")
-    return [(row["value"], row, row["n"]) for row in rows if row["value"] not in (None, "")]
+    return rows.values(**fields).annotate(n=Count(counted, distinct=distinct)).order_by("-n", "value")
 
 
 def _count_years(cases):
-    """Return [(year, row, count), ...] of cases by year filed, newest year first."""
-    rows = (
+    """Return rows of {value: year, n} for cases by year filed, newest year first."""
+    return (
         cases.exclude(filed_on__isnull=True)
-        .annotate(year=ExtractYear("filed_on"))
-        .values("year")
+        .annotate(value=ExtractYear("filed_on"))
+        .values("value")
         .annotate(n=Count("pk"))
-        .order_by("-year")
+        .order_by("-value")
     )
-    return [(row["year"], row, row["n"]) for row in rows]
 
 
 def public_stats():

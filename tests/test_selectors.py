@@ -141,3 +141,12 @@ def test_public_documents_skip_confidential_ones(settings, tmp_path):
     ruling = f.decision(proceeding, document=ContentFile(b"ruling", "ruling.txt"))
     detail = selectors.public_case_detail(case.slug)
     assert [entry.item for entry in selectors.public_documents(detail)] == [shown, ruling]
+
+
+def test_facet_count_limit_and_values(story):
+    for country in ["GB", "GB", "US"]:
+        f.case(published=True, country=country)
+    cases = selectors.public_cases()
+    assert [value for value, _, _ in selectors.facet_count(cases, "country", limit=1)] == ["GB"]
+    assert [(value, n) for value, _, n in selectors.facet_count(cases, "country", values=["US"])] == [("US", 1)]
+    assert [n for _, _, n in selectors.facet_count(cases, "year", values=["2019"])] == [1]

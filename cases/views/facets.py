@@ -57,12 +57,16 @@ def facet_groups(filterset):
     groups = []
     for name in FACETS:
         selected = _selected(filterset, name)
-        options = [
+        cases = _facet_cases(filterset, name)
+        rows = facet_count(cases, name, limit=FACET_LIMIT)
+        listed = {str(value) for value, _row, _n in rows}
+        if set(selected) - listed:
+            rows += facet_count(cases, name, values=list(set(selected) - listed))
+        shown = [
             {"value": str(value), "label": LABELS[name](value, row), "count": n, "selected": str(value) in selected}
-            for value, row, n in facet_count(_facet_cases(filterset, name), name)
+            for value, row, n in rows
         ]
-        shown = options[:FACET_LIMIT] + [option for option in options[FACET_LIMIT:] if option["selected"]]
-        listed = {option["value"] for option in options}
+        listed = {option["value"] for option in shown}
         # A selected value with no matches must stay visible, or it could not be unticked.
         shown += [
             {"value": value, "label": label, "count": 0, "selected": True}
