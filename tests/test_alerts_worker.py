@@ -12,12 +12,7 @@ from cases.models import Decision
 from casetracker.celery import app
 from tests import factories
 
-pytestmark = [
-    pytest.mark.worker,
-    pytest.mark.redis,
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.postgres]
 
 
 @pytest.fixture

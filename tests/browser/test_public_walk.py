@@ -8,9 +8,7 @@ from django.core.management import call_command
 
 from .conftest import screenshot
 
-# Serialized rollback, like every transactional test here: a plain flush would let later worker tests
-# collide with re-created content types when they restore the database.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
