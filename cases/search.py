@@ -40,16 +40,7 @@ def _vector(case):
 
 def refresh_search_vector(case_id):
     """Recompute one case's search vector from its current data (PostgreSQL only)."""
-    if connection.vendor != "postgresql":
-        return
-    case = (
-        Case.objects.filter(pk=case_id)
-        .prefetch_related("participations__party", "proceedings")
-        .only("pk", "title", "title_ru", "original_title", "summary", "summary_ru")
-        .first()
-    )
-    if case is not None:
-        Case.objects.filter(pk=case_id).update(search_vector=_vector(case))
+    refresh_search_vectors([case_id])
 
 
 def refresh_search_vectors(case_ids, batch_size=200):
@@ -66,10 +57,11 @@ def refresh_search_vectors(case_ids, batch_size=200):
     Case.objects.bulk_update(cases, ["search_vector"], batch_size=batch_size)
 
 
-def refresh_all_search_vectors():
+def refresh_all_search_vectors(chunk_size=500):
     """Recompute every case's search vector, e.g. after a party is renamed."""
-    for case_id in Case.objects.values_list("pk", flat=True).iterator():
-        refresh_search_vector(case_id)
+    case_ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(case_ids), chunk_size):
+        refresh_search_vectors(case_ids[start : start + chunk_size])
 
 
 def search_cases(queryset, text):

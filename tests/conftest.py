@@ -135,3 +135,13 @@ def lawyer(django_user_model):
 @pytest.fixture
 def other_lawyer(django_user_model):
     return make_user(django_user_model, "other_lawyer", "Lawyers")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the browser tests last.
+
+    Their live server's transactional test ends with a plain flush, after which the worker, backup and fault
+    tests (serialized rollback) would collide with re-created content types or find no groups.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
