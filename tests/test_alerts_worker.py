@@ -18,11 +18,12 @@ pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.postgres]
 @pytest.fixture
 def publish_to_worker(redis_url):
     """Make this process publish tasks to the worker's Redis broker, as the web process would."""
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = redis_url, False
+    # Producers use broker_write_url; broker_url would lose to a CELERY_BROKER_URL environment variable.
+    saved = app.conf.broker_write_url, app.conf.task_always_eager
+    app.conf.broker_write_url, app.conf.task_always_eager = redis_url, False
     app._pool, app.amqp._producer_pool = None, None
     yield
-    app.conf.broker_url, app.conf.task_always_eager = saved
+    app.conf.broker_write_url, app.conf.task_always_eager = saved
     app._pool, app.amqp._producer_pool = None, None
 
 
