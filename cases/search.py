@@ -14,6 +14,17 @@ from .models import Case
 
 CONFIGS = ("english", "russian", "simple")
 MAX_QUERY_CHARS = 200
+# What the plain substring search scans where there is no full-text index (SQLite).
+FALLBACK_FIELDS = (
+    "title",
+    "title_ru",
+    "original_title",
+    "summary",
+    "summary_ru",
+    "participations__party__name",
+    "participations__party__name_ru",
+    "proceedings__docket_number",
+)
 
 
 def _documents(case):
@@ -76,15 +87,6 @@ def search_cases(queryset, text):
             query = part if query is None else query | part
         return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
     matches = Q()
-    for field in (
-        "title",
-        "title_ru",
-        "original_title",
-        "summary",
-        "summary_ru",
-        "participations__party__name",
-        "participations__party__name_ru",
-        "proceedings__docket_number",
-    ):
+    for field in FALLBACK_FIELDS:
         matches |= Q(**{f"{field}__icontains": text})
     return queryset.filter(pk__in=Case.objects.filter(matches).values("pk"))
