@@ -107,7 +107,13 @@ class Case(models.Model):
                 name="case_published_has_published_at",
             ),
         ]
-        indexes = [models.Index(fields=["visibility", "country", "status"], name="case_public_filter_idx")]
+        indexes = [
+            models.Index(fields=["visibility", "country", "status"], name="case_public_filter_idx"),
+            # The API, feeds and exports list published cases newest first; without this they sort every row.
+            models.Index(
+                fields=["-published_at"], name="case_published_at_idx", condition=models.Q(visibility="published")
+            ),
+        ]
         permissions = [("publish_case", _("Can publish and unpublish cases"))]
 
     def __str__(self):
