@@ -365,27 +365,8 @@ CASES = [
                 ],
             },
         ],
-        "links": [
-            (
-                "press",
-                "Moscow resident files claim against face recognition (TASS)",
-                "https://tass.com/society/1081751",
-                datetime.date(2019, 10, 7),
-            ),
-            (
-                "press",
-                "Court rejects lawsuit against facial recognition (TASS)",
-                "https://tass.com/society/1087247",
-                datetime.date(2019, 11, 6),
-            ),
-            (
-                "press",
-                "Russian court rules in favor of facial recognition over privacy claims (The Moscow Times)",
-                "https://themoscowtimes.com/2020/03/04/russian-court-rules-in-favor-of-facial-recognition-over-privacy"
-                "-claims-a69512",
-                datetime.date(2020, 3, 4),
-            ),
-        ],
+        # No press links until their addresses are verified: a wrong link misleads readers.
+        "links": [],
     },
     {
         "slug": "glukhin-v-russia",
