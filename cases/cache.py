@@ -1,12 +1,13 @@
-"""Whole-page caching of public pages, invalidated whenever any case changes.
+"""Caching of public pages and the costly data behind them, invalidated whenever any case changes.
 
 Keys carry a version number; a change bumps the version, so every cached public
-page is dropped at once without having to know which pages showed the case.
+page (and value) is dropped at once without having to know which ones showed the case.
 Logged-in staff are never served from, nor stored into, the cache.
 """
 
 import functools
 import hashlib
+import json
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,6 +35,25 @@ def invalidate_public_pages():
         cache.set(VERSION_KEY, 2, timeout=None)
 
 
+def _caching(request):
+    """Return whether public pages and values for request may come from and go to the cache."""
+    # Without a shared cache (CACHE_URL) each process would hold stale copies it cannot invalidate.
+    return bool(settings.CACHE_URL) and settings.PUBLIC_CACHE_SECONDS > 0 and not request.user.is_authenticated
+
+
+def cached_public_value(request, name, state, compute):
+    """Return compute(), cached like public pages under name and the JSON-serialisable state it depends on."""
+    if not _caching(request):
+        return compute()
+    digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+    key = f"public-values:{public_cache_version()}:{name}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.PUBLIC_CACHE_SECONDS)
+    return value
+
+
 def _key(request):
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return f"public-pages:{public_cache_version()}:{get_language()}:{digest}"
@@ -45,13 +65,7 @@ def cache_public_page(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         seconds = settings.PUBLIC_CACHE_SECONDS
-        # Without a shared cache (CACHE_URL) each process would hold stale copies it cannot invalidate.
-        if (
-            not settings.CACHE_URL
-            or seconds <= 0
-            or request.method not in ("GET", "HEAD")
-            or request.user.is_authenticated
-        ):
+        if request.method not in ("GET", "HEAD") or not _caching(request):
             response = view(request, *args, **kwargs)
             if request.user.is_authenticated:
                 patch_cache_control(response, private=True, no_store=True)

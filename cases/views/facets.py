@@ -1,8 +1,9 @@
 """Facet options and active filters for the case list, labelled in the page language."""
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django_countries.fields import Country
 
+from ..cache import cached_public_value
 from ..filters import CaseFilter
 from ..models import Case, Court
 from ..models.base import Result, in_language
@@ -52,16 +53,47 @@ def _facet_cases(filterset, name):
     return CaseFilter(data, request=filterset.request).qs
 
 
+def _facet_state(filterset, name):
+    """Return the valid filters that decide which cases facet name counts, as a stable JSON-ready dict."""
+    state = {}
+    for field, value in filterset.form.cleaned_data.items():
+        # Sorting never changes which cases match; the facet's own filter is ignored (see _facet_cases).
+        if field in (name, "sort") or not value:
+            continue
+        if isinstance(value, list | QuerySet):
+            # Technologies, grounds and parties are model instances, known by their slugs.
+            state[field] = sorted(item.slug if isinstance(item, Model) else item for item in value)
+        else:
+            state[field] = str(value)
+    return state
+
+
+def _facet_rows(filterset, name, selected):
+    """Return facet_count rows for name: the top FACET_LIMIT, then any selected values beyond them."""
+    state = _facet_state(filterset, name)
+    rows = cached_public_value(
+        filterset.request,
+        f"facet:{name}",
+        state,
+        lambda: facet_count(_facet_cases(filterset, name), name, limit=FACET_LIMIT),
+    )
+    missing = sorted(set(selected) - {str(value) for value, _row, _n in rows})
+    if missing:
+        rows = rows + cached_public_value(
+            filterset.request,
+            f"facet-values:{name}",
+            {"filters": state, "values": missing},
+            lambda: facet_count(_facet_cases(filterset, name), name, values=missing),
+        )
+    return rows
+
+
 def facet_groups(filterset):
     """Return [{name, label, open, options: [{value, label, count, selected}]}] for every facet with options."""
     groups = []
     for name in FACETS:
         selected = _selected(filterset, name)
-        cases = _facet_cases(filterset, name)
-        rows = facet_count(cases, name, limit=FACET_LIMIT)
-        listed = {str(value) for value, _row, _n in rows}
-        if set(selected) - listed:
-            rows += facet_count(cases, name, values=list(set(selected) - listed))
+        rows = _facet_rows(filterset, name, selected)
         shown = [
             {"value": str(value), "label": LABELS[name](value, row), "count": n, "selected": str(value) in selected}
             for value, row, n in rows
