@@ -17,23 +17,29 @@ broker, is the source of truth:
   A second task for the same row waits for the lock, then sees `sent` and does nothing; a sweep skips the
   locked row. A worker killed mid-send loses its connection, so the transaction rolls back and the row stays
   `sending` until the lease expires; the next sweep claims it again.
+- Each worker process keeps one SMTP connection open across sends (reconnecting each time cost most of a send).
+  It holds no state between messages: every message is its own SMTP transaction, and the row lock and the
+  `sent` mark still bracket it. A send that fails in any way closes the connection, so the next send starts
+  on a fresh one; a connection idle for a while is replaced too, because servers drop idle ones.
 - The one unavoidable duplicate: the SMTP server accepted the message, but the worker died (or the connection
   dropped) before it read the server's reply or committed `sent`. We cannot know the message went, so the row
   is sent again. Both copies carry the row's stable Message-ID, so mail clients and servers that deduplicate
   by Message-ID show it once.
 """
 
+import contextlib
 import datetime
 import logging
 import random
 import smtplib
+import time
 import uuid
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -54,6 +60,9 @@ DEFAULT_OFFSETS = {
     Deadline.Kind.OTHER: [7, 1, 0],
 }
 DIGEST_DAYS = 14
+# Servers may close a connection idle for 5 minutes (RFC 5321); replace ours well before, so a connection the
+# server already dropped never costs a reminder an attempt.
+SMTP_IDLE_SECONDS = 60
 Status = ReminderDelivery.Status
 
 
@@ -207,14 +216,49 @@ def send(delivery_id):
             transaction.on_commit(lambda: _queue_failure_alert(row.pk))
             row.save()
             return row.status
+        message = reminder_email(row)
         try:
-            reminder_email(row).send()
+            send_over_shared_connection(message)
         except (smtplib.SMTPException, OSError) as exc:
             _record_failure(row, exc)
         else:
             row.status, row.sent_at, row.last_error = Status.SENT, timezone.now(), ""
         row.save()
         return row.status
+
+
+# One SMTP connection per process: Celery's prefork pool runs one task at a time in each process.
+_smtp = None
+_smtp_used_at = 0.0
+
+
+def send_over_shared_connection(message):
+    """Send message over this process's SMTP connection, opening one when there is none."""
+    global _smtp, _smtp_used_at
+    if _smtp is not None and time.monotonic() - _smtp_used_at > SMTP_IDLE_SECONDS:
+        close_shared_connection()
+    if _smtp is None:
+        connection = get_connection()
+        connection.open()  # opened here, so send() leaves it open afterwards
+        _smtp = connection
+    message.connection = _smtp
+    try:
+        message.send()
+    except Exception:
+        # The connection may be dead or stuck mid-conversation: never reuse it.
+        close_shared_connection()
+        raise
+    _smtp_used_at = time.monotonic()
+
+
+def close_shared_connection():
+    """Close and forget this process's SMTP connection, if any; the next send opens a new one."""
+    global _smtp
+    connection, _smtp = _smtp, None
+    # QUIT on a broken connection can fail; the connection is gone either way.
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        if connection is not None:
+            connection.close()
 
 
 def _record_failure(row, exc):

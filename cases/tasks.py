@@ -3,6 +3,7 @@
 import smtplib
 
 from celery import shared_task
+from celery.signals import worker_process_shutdown
 
 from . import datadump, reminders
 
@@ -14,6 +15,12 @@ EMAIL_RETRY = {
     "retry_jitter": True,
     "max_retries": 8,
 }
+
+
+@worker_process_shutdown.connect
+def close_smtp_connection(**kwargs):
+    """Say QUIT on the pool process's reminder SMTP connection before the process exits."""
+    reminders.close_shared_connection()
 
 
 @shared_task

@@ -26,6 +26,14 @@ def frozen():
         yield traveller
 
 
+@pytest.fixture(autouse=True)
+def fresh_smtp_connection():
+    # The shared connection outlives a test; never let one test's backend or server leak into the next.
+    reminders.close_shared_connection()
+    yield
+    reminders.close_shared_connection()
+
+
 @pytest.fixture
 def court():
     return factories.court(timezone="Asia/Vladivostok")
@@ -259,3 +267,37 @@ def test_recipient_who_lost_their_email_fails_with_a_clear_error(deadline, lawye
     frozen.move_to(FIRST_REMINDER_DUE)
     assert send_all() == ["failed"] and mailoutbox == []
     assert "no email address" in deadline.deliveries.get(offset_days=14).last_error
+
+
+@pytest.fixture
+def real_smtp(smtp_server, settings):
+    """Send through Django's SMTP backend to the test server; return a count of the TCP connections opened."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    with mock.patch.object(smtplib.SMTP, "connect", autospec=True, side_effect=smtplib.SMTP.connect) as connect:
+        yield connect
+
+
+def test_consecutive_sends_share_one_smtp_connection(deadline, frozen, smtp_server, real_smtp):
+    frozen.move_to(datetime.datetime(2030, 2, 22, 0, 5, tzinfo=datetime.UTC))  # the 14- and 7-day reminders
+    assert send_all() == ["sent", "sent"]
+    assert real_smtp.call_count == 1
+    assert set(smtp_server.message_ids()) == set(
+        deadline.deliveries.filter(status="sent").values_list("message_id", flat=True)
+    )
+
+
+def test_failed_send_drops_the_connection_and_the_next_send_reconnects(deadline, frozen, smtp_server, real_smtp):
+    frozen.move_to(FIRST_REMINDER_DUE)
+    assert send_all() == ["sent"]
+    smtp_server.fail_with("451 4.3.0 Try again later")
+    frozen.move_to(datetime.datetime(2030, 2, 22, 0, 5, tzinfo=datetime.UTC))
+    assert send_all() == ["pending"]
+    assert real_smtp.call_count == 1  # the failed send still used the open connection
+    smtp_server.recover()
+    frozen.move_to(datetime.datetime(2030, 2, 26, 0, 5, tzinfo=datetime.UTC))  # the retry and the 3-day reminder
+    assert send_all() == ["sent", "sent"]
+    assert real_smtp.call_count == 2
+    assert len(smtp_server.messages) == 3
