@@ -1,6 +1,7 @@
 """The web benchmark runs end to end on a tiny database (this checks that it works, not how fast)."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -51,3 +52,34 @@ def test_tiny_benchmark_serves_every_path_without_errors(tmp_path, redis_url):
     }
     assert all(row["requests"] > 0 and row["errors"] == 0 for row in rows)
     assert "| 20 | redis | trivial |" in result.stdout
+
+
+def run_bench(module, *args, env=None):
+    """Run one benchmark module in its own process and return its standard output."""
+    command = [sys.executable, "-m", f"bench.{module}", *args]
+    result = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=500, env={**os.environ, **(env or {})}
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    return result.stdout
+
+
+def postgres_url(name):
+    from django.db import connection
+
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
+
+
+@pytest.mark.timeout(600)
+def test_tiny_reminder_benchmark_delivers_every_email_once(require_postgres, redis_url):
+    env = {"DATABASE_URL": postgres_url("bench_smoke_reminders"), "CELERY_BROKER_URL": redis_url}
+    output = run_bench("reminders", "--count", "20", "--concurrency", "1", "--no-write", env=env)
+    assert "Ratio (worker / plain loop)" in output
+
+
+@pytest.mark.timeout(600)
+def test_tiny_search_and_export_benchmarks_run(require_postgres):
+    database = postgres_url("bench_smoke")
+    assert "icontains" in run_bench("search", "--size", "20", "--repeat", "1", "--database-url", database, "--no-doc")
+    assert "20" in run_bench("export", "--sizes", "20", "--formats", "csv", "--database-url", database, "--no-doc")
