@@ -6,13 +6,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Alert, AnnouncedItem, Follow, Frequency, Subscriber
-from .public import case_matches_query, public_item_keys
+from .public import case_matches_query, public_case_exists, public_item_keys
 
 CONFIRM_SALT = "alerts.confirm"
 
 
 class BadToken(Exception):
     """A confirmation or unsubscribe token that is forged, expired or already used."""
+
+
+class NotPublic(Exception):
+    """A confirmation link for a case that is no longer public."""
 
 
 def confirmation_token(follow, frequency):
@@ -52,19 +56,27 @@ def confirm_token_data(token):
         raise BadToken(str(error)) from error
 
 
-@transaction.atomic
-def confirm_follow(token):
-    """Confirm the follow a signed link names and set its frequency; raise BadToken if the link is no good."""
+def follow_of_token(token, *, for_update=False):
+    """Return (follow, frequency) that a confirmation link names.
+
+    Raise BadToken if the link is forged, expired or names no follow, and NotPublic if it follows a case
+    that is no longer public.
+    """
     data = confirm_token_data(token)
-    follow = (
-        Follow.objects.select_for_update()
-        .select_related("subscriber")
-        .filter(pk=data.get("f"), subscriber__email=data.get("e"))
-        .first()
-    )
+    follows = Follow.objects.select_for_update(of=("self",)) if for_update else Follow.objects
+    follow = follows.select_related("subscriber").filter(pk=data.get("f"), subscriber__email=data.get("e")).first()
     if follow is None or data.get("q") not in Frequency.values:
         raise BadToken("unknown follow")
-    follow.frequency = data["q"]
+    if follow.case_id and not public_case_exists(follow.case_id):
+        raise NotPublic(follow.case_id)
+    return follow, data["q"]
+
+
+@transaction.atomic
+def confirm_follow(token):
+    """Confirm the follow a signed link names and set its frequency; raise BadToken or NotPublic if it cannot."""
+    follow, frequency = follow_of_token(token, for_update=True)
+    follow.frequency = frequency
     if follow.confirmed_at is None:
         follow.confirmed_at = timezone.now()
         if follow.case_id:

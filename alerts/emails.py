@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from .models import Alert, Follow, Frequency
-from .public import public_items
+from .public import public_case, public_items
 
 
 def absolute(path):
@@ -22,12 +22,18 @@ def _render(template, context):
 
 
 def send_confirmation(follow_id, token):
-    """Email the follow's address the link that confirms it; return whether one was sent."""
-    follow = Follow.objects.select_related("subscriber", "case").filter(pk=follow_id).first()
+    """Email the follow's address the link that confirms it; return whether one was sent.
+
+    A follow of a case that is no longer public is dropped: its email would name the case.
+    """
+    follow = Follow.objects.select_related("subscriber").filter(pk=follow_id).first()
     if follow is None:
         return False
+    case = public_case(follow.case_id) if follow.case_id else None
+    if follow.case_id and case is None:
+        return False
     with translation.override(follow.subscriber.language):
-        context = {"follow": follow, "confirm_url": absolute(reverse("alerts:confirm", args=[token]))}
+        context = {"case": case, "confirm_url": absolute(reverse("alerts:confirm", args=[token]))}
         message = EmailMessage(
             subject=_render("confirm_subject.txt", context),
             body=_render("confirm.txt", context),

@@ -32,6 +32,16 @@ def public_items(keys):
     return found
 
 
+def public_case(case_id):
+    """Return the case if it is published, else None."""
+    return selectors.public_cases().prefetch_related(None).filter(pk=case_id).first()
+
+
+def public_case_exists(case_id):
+    """Tell whether the case is published."""
+    return selectors.public_cases().filter(pk=case_id).exists()
+
+
 def case_matches_query(case_id, query):
     """Tell whether the published case is in the public list filtered by query."""
     cases = selectors.public_cases().filter(pk=case_id)

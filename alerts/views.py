@@ -14,6 +14,7 @@ from cases.filters import CaseFilter
 from . import actions
 from .forms import FollowForm
 from .models import Subscriber
+from .public import public_case
 from .ratelimit import allow
 
 
@@ -70,17 +71,18 @@ def follow(request):
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     """Show a button that confirms the follow (GET), and confirm it (POST)."""
-    if request.method == "GET":
-        try:
-            actions.confirm_token_data(token)
-        except actions.BadToken:
-            return render(request, "alerts/bad_link.html", status=400)
-        return render(request, "alerts/confirm.html", {"token": token})
     try:
+        if request.method == "GET":
+            actions.follow_of_token(token)
+            return render(request, "alerts/confirm.html", {"token": token})
         follow = actions.confirm_follow(token)
     except actions.BadToken:
         return render(request, "alerts/bad_link.html", status=400)
-    return render(request, "alerts/confirmed.html", {"follow": follow})
+    except actions.NotPublic:
+        # Says nothing of the case: not its title, not whether it still exists as a draft.
+        return render(request, "alerts/not_public.html", status=410)
+    case = public_case(follow.case_id) if follow.case_id else None
+    return render(request, "alerts/confirmed.html", {"follow": follow, "case": case})
 
 
 @csrf_exempt  # RFC 8058 one-click: mail clients POST without a CSRF token; the secret token is the check.
