@@ -29,8 +29,9 @@ def public_cases():
 def _public_proceedings():
     return (
         Proceeding.objects.public()
-        .select_related("court__appeals_to")  # the API record shows where the court appeals to
+        .select_related("court")
         .prefetch_related(
+            with_public_appeals_to("court__appeals_to"),
             Prefetch(
                 "filings",
                 queryset=Filing.objects.public().select_related("filed_by__party").order_by("filed_on", "pk"),
@@ -141,6 +142,14 @@ def public_parties():
 def public_courts():
     """Return courts that hear a published case."""
     return Court.objects.filter(proceedings__case__in=Case.objects.public().values("pk")).distinct()
+
+
+def with_public_appeals_to(lookup="appeals_to"):
+    """Return a prefetch of the court a court appeals to that leaves it None unless that court is public.
+
+    A court only drafts use stays unknown, even as the target of a public court's appeals.
+    """
+    return Prefetch(lookup, queryset=public_courts())
 
 
 def public_technologies():

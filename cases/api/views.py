@@ -184,7 +184,7 @@ class CourtViewSet(PublicViewSet):
     serializer_class = CourtSerializer
 
     def get_queryset(self):
-        return selectors.public_courts().select_related("appeals_to")
+        return selectors.public_courts().prefetch_related(selectors.with_public_appeals_to())
 
 
 @extend_schema_view(
