@@ -1,8 +1,14 @@
-"""Caching of public pages and the costly data behind them, invalidated whenever any case changes.
+"""Caching of public pages and the costly data behind them, in Redis, checked against versions in PostgreSQL.
 
-Keys carry a version number; a change bumps the version, so every cached public
-page (and value) is dropped at once without having to know which ones showed the case.
-Logged-in staff are never served from, nor stored into, the cache.
+Every cached page remembers the versions it was built from: the site's, and either the lists' (home, the case
+list, entity pages, feeds, statistics, the sitemap) or its one case's (the case page and feed). A write bumps
+the versions it affects inside its own transaction (`cases.actions.events`): an edit to one case retires that
+case's pages and the lists, not the pages of every other case. Because the versions live in the database, a
+write made while Redis is unreachable still retires what it changed, the moment Redis answers again.
+
+`PublicCacheMiddleware` serves hits first thing, before sessions, CSRF, axes, OTP and locale run. A request
+that carries a session cookie or credentials never gets a cached page, and only anonymous responses of views
+wrapped in `cache_public_page` are stored.
 """
 
 import functools
@@ -11,28 +17,53 @@ import json
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db.models import F, Q
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.translation import get_language
+from django.utils.translation import get_language_from_request
 
-VERSION_KEY = "public-pages:version"
+from .models import Case, PublicVersion
+
+SITE, LISTS = "site", "lists"
+PAGE_HEADERS_SKIPPED = {"content-length", "set-cookie"}
 
 
-def public_cache_version():
-    """Return the current version of public cached pages."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
-    return version
+def _bump(*names):
+    # Creating missing rows first makes each increment an atomic row update that concurrent writers queue on.
+    PublicVersion.objects.bulk_create([PublicVersion(name=name) for name in names], ignore_conflicts=True)
+    PublicVersion.objects.filter(name__in=names).update(value=F("value") + 1)
+
+
+def _versions(names):
+    found = dict(PublicVersion.objects.filter(name__in=names).values_list("name", "value"))
+    return {name: found.get(name, 0) for name in names}
+
+
+def publicly_shown(case_ids):
+    """Return the cases among case_ids that are public, or were when their public record was last taken."""
+    return Case.objects.filter(pk__in=case_ids).filter(Q(visibility=Case.Visibility.PUBLISHED) | ~Q(public_digest=""))
+
+
+def retire_case_pages(case_ids):
+    """Retire the cached pages of cases that are or were public, of their related cases, and the lists.
+
+    Call it inside the writing transaction, before a case is deleted. Drafts that were never public show on
+    no public page, so editing them retires nothing.
+    """
+    shown_ids = list(publicly_shown(case_ids).values_list("pk", flat=True))
+    if not shown_ids:
+        return
+    # A related case's page shows this case's title.
+    Case.objects.filter(Q(pk__in=shown_ids) | Q(related_cases__in=shown_ids)).update(
+        public_version=F("public_version") + 1
+    )
+    _bump(LISTS)
 
 
 def invalidate_public_pages():
-    """Drop every cached public page."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+    """Retire every cached public page, e.g. after a bulk change made outside the actions."""
+    _bump(SITE)
 
 
 def _caching(request):
@@ -41,12 +72,20 @@ def _caching(request):
     return bool(settings.CACHE_URL) and settings.PUBLIC_CACHE_SECONDS > 0 and not request.user.is_authenticated
 
 
+def _request_versions(request):
+    """Return the site and list versions, read once per request before the view reads any data."""
+    if not hasattr(request, "_public_versions"):
+        request._public_versions = _versions([SITE, LISTS])
+    return request._public_versions
+
+
 def cached_public_value(request, name, state, compute):
-    """Return compute(), cached like public pages under name and the JSON-serialisable state it depends on."""
+    """Return compute(), cached like list pages under name and the JSON-serialisable state it depends on."""
     if not _caching(request):
         return compute()
+    versions = _request_versions(request)
     digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
-    key = f"public-values:{public_cache_version()}:{name}:{digest}"
+    key = f"public-values:{versions[SITE]}.{versions[LISTS]}:{name}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -54,39 +93,97 @@ def cached_public_value(request, name, state, compute):
     return value
 
 
-def _key(request):
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public-pages:{public_cache_version()}:{get_language()}:{digest}"
+def depends_on_case(request, case):
+    """Record that the page being built shows one case (loaded with its public_version) rather than the lists."""
+    deps = getattr(request, "_public_cache_deps", None)
+    if deps is not None:
+        deps["versions"].pop(LISTS, None)
+        deps["case"] = [case.pk, case.public_version]
 
 
 def cache_public_page(view):
-    """Serve anonymous GETs of view from the shared cache for PUBLIC_CACHE_SECONDS, when CACHE_URL is set."""
+    """Let PublicCacheMiddleware keep anonymous GETs of view; staff responses are marked private."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        seconds = settings.PUBLIC_CACHE_SECONDS
-        if request.method not in ("GET", "HEAD") or not _caching(request):
-            response = view(request, *args, **kwargs)
-            if request.user.is_authenticated:
-                patch_cache_control(response, private=True, no_store=True)
-            return response
-        key = _key(request)
-        cached = cache.get(key)
-        if cached is not None:
-            content, content_type, headers = cached
-            response = HttpResponse(content, content_type=content_type)
-            for name, value in headers.items():
-                response[name] = value
+        if request.method in ("GET", "HEAD") and _caching(request):
+            # Read before the view reads its data: a change committed meanwhile leaves the page already stale.
+            request._public_cache_deps = {"versions": dict(_request_versions(request))}
+        response = view(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         else:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            if response.status_code == 200 and not response.streaming:
-                headers = {name: response[name] for name in ("Content-Disposition",) if response.has_header(name)}
-                cache.set(key, (response.content, response["Content-Type"], headers), seconds)
-        # Pages differ by session (staff see no cached copy), so shared caches must not mix them.
-        patch_vary_headers(response, ["Cookie"])
-        patch_cache_control(response, public=True, max_age=60)
+            # Pages differ by session (staff see no cached copy), so shared caches must not mix them.
+            patch_vary_headers(response, ["Cookie"])
+            patch_cache_control(response, public=True, max_age=60)
         return response
 
     return wrapper
+
+
+def _fresh(deps):
+    """Tell whether the versions a cached page was built from are still current."""
+    if _versions(list(deps["versions"])) != deps["versions"]:
+        return False
+    if "case" in deps:
+        case_id, version = deps["case"]
+        return Case.objects.filter(pk=case_id, public_version=version).exists()
+    return True
+
+
+class PublicCacheMiddleware:
+    """Serve cached anonymous public pages before the rest of the stack runs, and store new ones after it.
+
+    Sits after the security, CSP and static-file middleware, which still add their headers to every hit.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = self._key(request)
+        if key is not None:
+            entry = cache.get(key)
+            if entry is not None and _fresh(entry["deps"]):
+                response = HttpResponse(entry["content"], status=entry["status"])
+                for name, value in entry["headers"]:
+                    response[name] = value
+                return response
+        response = self.get_response(request)
+        if key is not None and self._storable(request, response):
+            headers = [(name, value) for name, value in response.items() if name.lower() not in PAGE_HEADERS_SKIPPED]
+            entry = {
+                "deps": request._public_cache_deps,
+                "status": response.status_code,
+                "headers": headers,
+                "content": response.content,
+            }
+            cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def _key(request):
+        """Return the cache key of an anonymous GET, or None for requests never served from the cache."""
+        if not settings.CACHE_URL or settings.PUBLIC_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
+            return None
+        # Staff always carry a session; a visitor with one may have a message or state on the page.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
+            return None
+        try:
+            url = request.build_absolute_uri()
+        except DisallowedHost:
+            return None  # let the rest of the stack answer it as usual
+        # The same language LocaleMiddleware will pick, so the key names the page exactly.
+        language = get_language_from_request(request, check_path=True)
+        digest = hashlib.sha256(f"{language}\n{url}".encode()).hexdigest()
+        return f"public-pages:{digest}"
+
+    @staticmethod
+    def _storable(request, response):
+        return (
+            hasattr(request, "_public_cache_deps")
+            and not request.user.is_authenticated
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+        )

@@ -14,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .cache import depends_on_case
 from .filters import CaseFilter
 from .selectors import public_case_for_feed, public_latest_events
 
@@ -76,7 +77,9 @@ class LatestFeed(EventFeed):
 
 class CaseFeed(EventFeed):
     def get_object(self, request, slug):
-        return public_case_for_feed(slug)
+        case = public_case_for_feed(slug)
+        depends_on_case(request, case)
+        return case
 
     def title(self, case):
         return _("%(case)s: latest filings and decisions") % {"case": case.display_title}

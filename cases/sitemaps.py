@@ -2,6 +2,7 @@
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from .selectors import public_cases, public_courts, public_parties, public_technologies
@@ -22,14 +23,17 @@ class CaseSitemap(PublicSitemap):
     priority = 0.8
 
     def items(self):
-        return public_cases().prefetch_related(None).only("pk", "slug", "updated_at").order_by("pk")
+        return (
+            public_cases().prefetch_related(None).only("pk", "slug", "public_updated_at", "published_at").order_by("pk")
+        )
 
     def lastmod(self, case):
-        return case.updated_at
+        # The public record's date: editing internal notes must not tell crawlers the page changed.
+        return case.public_updated_at or case.published_at
 
     def get_latest_lastmod(self):
         # The index asks for this; one aggregate instead of loading every case.
-        return public_cases().aggregate(latest=Max("updated_at"))["latest"]
+        return public_cases().aggregate(latest=Max(Coalesce("public_updated_at", "published_at")))["latest"]
 
 
 class EntitySitemap(PublicSitemap):

@@ -5,7 +5,7 @@ import smtplib
 from celery import shared_task
 from celery.signals import worker_process_shutdown
 
-from . import datadump, reminders
+from . import datadump, reminders, search
 
 # Alerts are single emails outside the delivery log, so Celery's own retry (short, bounded) is enough.
 EMAIL_RETRY = {
@@ -69,3 +69,9 @@ def send_weekly_digest(user_id):
 def write_data_dump():
     """Rebuild the public open-data dump served at /data/."""
     return datadump.write_dump()
+
+
+@shared_task
+def refresh_search_vectors(case_ids):
+    """Recompute the search entries of the given cases, e.g. after a party they name was renamed."""
+    search.refresh_search_vectors(case_ids)

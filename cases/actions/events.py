@@ -1,15 +1,26 @@
-"""What follows any change to a case once it is committed."""
+"""What follows any change to a case, or to a party, court or term that cases show, once it is committed."""
 
+import hashlib
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.utils import timezone
 
-from ..cache import invalidate_public_pages
-from ..search import refresh_search_vector
+from ..cache import publicly_shown, retire_case_pages
+from ..search import refresh_search_vectors
+
+# public_digest of a case whose public record is not known yet (set by migration, or after an entity edit).
+UNKNOWN_DIGEST = "unknown"
+# Above this many cases, an entity edit refreshes their search entries in a task instead of in the request.
+SEARCH_REFRESH_INLINE = 500
 
 
 def case_changed(case_id):
-    """Refresh what derives from a case: its latest activity now, the rest after the transaction commits."""
+    """Refresh what derives from a case: its latest activity and cached pages now, the rest after commit."""
     refresh_last_activity(case_id)
+    retire_case_pages([case_id])
     transaction.on_commit(lambda: _after_commit(case_id))
 
 
@@ -35,9 +46,73 @@ def refresh_last_activity(case_id):
 def _after_commit(case_id):
     from alerts.actions import queue_alerts_for_case
 
-    refresh_search_vector(case_id)
-    invalidate_public_pages()
+    refresh_search_vectors([case_id])
+    refresh_public_date(case_id)
     queue_alerts_for_case(case_id)
+
+
+def public_digest(case_id):
+    """Return a fingerprint of the case's public record, or "" if the case is not public."""
+    from ..api.serializers import CaseSerializer
+    from ..models import Case
+    from ..selectors import with_public_records
+
+    case = with_public_records(Case.objects.public()).filter(pk=case_id).first()
+    if case is None:
+        return ""
+    record = CaseSerializer(case, context={"base_url": ""}).data
+    return hashlib.sha256(json.dumps(record, sort_keys=True, cls=DjangoJSONEncoder).encode()).hexdigest()
+
+
+@transaction.atomic
+def refresh_public_date(case_id):
+    """Move the case's public_updated_at when its public record changed; internal edits leave it alone."""
+    from ..models import Case
+
+    digest = public_digest(case_id)
+    changed = Case.objects.filter(pk=case_id).exclude(public_digest=digest)
+    # An unknown digest is learnt without moving the date: nobody knows whether the public record changed.
+    changed.filter(public_digest=UNKNOWN_DIGEST).update(public_digest=digest)
+    if changed.update(public_digest=digest, public_updated_at=timezone.now()):
+        # Pages built between the commit and now show the old date.
+        retire_case_pages([case_id])
+
+
+def entity_changed(entity):
+    """Refresh what derives from a party, court, technology or legal ground in every case that shows it.
+
+    Call it inside the transaction that saves or deletes the entity (before a delete): the cases' cached
+    pages and the lists are retired and their public date moves now; their search entries follow after commit.
+    """
+    case_ids = list(_cases_showing(entity).values_list("pk", flat=True).distinct())
+    if not case_ids:
+        return
+    retire_case_pages(case_ids)
+    publicly_shown(case_ids).update(public_digest=UNKNOWN_DIGEST, public_updated_at=timezone.now())
+    transaction.on_commit(lambda: _refresh_search(case_ids))
+
+
+def _cases_showing(entity):
+    from ..models import Case, Court, LegalGround, Party, Technology
+
+    if isinstance(entity, Party):
+        return Case.objects.filter(Q(participations__party=entity) | Q(participations__counsel__organisation=entity))
+    if isinstance(entity, Court):
+        # A court's record names the court its appeals go to.
+        return Case.objects.filter(Q(proceedings__court=entity) | Q(proceedings__court__appeals_to=entity))
+    if isinstance(entity, Technology):
+        return Case.objects.filter(technologies=entity)
+    if isinstance(entity, LegalGround):
+        return Case.objects.filter(grounds=entity)
+    raise TypeError(f"{type(entity).__name__} is not an entity cases show.")
+
+
+def _refresh_search(case_ids):
+    from ..tasks import refresh_search_vectors as refresh_task
+
+    refresh_search_vectors(case_ids[:SEARCH_REFRESH_INLINE])
+    for start in range(SEARCH_REFRESH_INLINE, len(case_ids), SEARCH_REFRESH_INLINE):
+        refresh_task.delay(case_ids[start : start + SEARCH_REFRESH_INLINE])
 
 
 def record_actor(instance, actor):

@@ -2,8 +2,12 @@
 
 from django.db import transaction
 
-from ..models import Case
-from .events import case_changed, record_actor
+from ..cache import retire_case_pages
+from ..models import Case, Court, LegalGround, Party, Technology
+from .events import case_changed, entity_changed, record_actor
+
+# Shared records that cases show: editing one changes the public pages of every case that names it.
+ENTITIES = (Party, Court, Technology, LegalGround)
 
 
 def case_id_of(obj):
@@ -33,6 +37,11 @@ def save_record(obj, *, actor):
 def delete_record(obj, *, actor):
     """Delete a record, attributing the deletion to actor; raises ProtectedError if others still use it."""
     case_id = case_id_of(obj)
+    if case_id:
+        # Before the delete: a deleted case's related cases are only known while it exists.
+        retire_case_pages([case_id])
+    elif isinstance(obj, ENTITIES):
+        entity_changed(obj)
     record_actor(obj, actor)
     obj.delete()
     if case_id:
@@ -44,3 +53,5 @@ def _changed(obj):
     case_id = case_id_of(obj)
     if case_id:
         case_changed(case_id)
+    elif isinstance(obj, ENTITIES):
+        entity_changed(obj)

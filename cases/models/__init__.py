@@ -1,5 +1,6 @@
 """The litigation domain: cases, who takes part, where they are heard, what is due."""
 
+from .cache import PublicVersion
 from .cases import Case, CaseLink, Counsel, Participation
 from .courts import Court
 from .deadlines import CalendarOverride, Deadline, ReminderDelivery
@@ -22,6 +23,7 @@ __all__ = [
     "Participation",
     "Party",
     "Proceeding",
+    "PublicVersion",
     "ReminderDelivery",
     "Technology",
     "UserProfile",

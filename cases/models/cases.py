@@ -91,10 +91,22 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Derived by case_changed(): what the public saw change, as opposed to any edit (updated_at).
+    public_updated_at = models.DateTimeField(
+        _("public record updated at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the case's public page last changed; internal edits do not move it."),
+    )
+    public_digest = models.CharField(max_length=64, blank=True, editable=False)
+    public_version = models.PositiveIntegerField(default=0, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["search_vector", "updated_at", "public_updated_at", "public_digest", "public_version"]
+    )
 
     class Meta:
         ordering = ["-last_activity_on", "title"]

@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from ..cache import cache_public_page
+from ..cache import cache_public_page, depends_on_case
 from ..selectors import parties_by_side, public_case_detail, public_documents, public_timeline
 
 
@@ -10,6 +10,7 @@ from ..selectors import parties_by_side, public_case_detail, public_documents, p
 def case_detail(request, slug):
     """Show one published case: parties, appeal chain, merged timeline, documents and sources."""
     case = public_case_detail(slug)
+    depends_on_case(request, case)
     newest_first = request.GET.get("order") == "newest"
     timeline = public_timeline(case, newest_first=newest_first)
     context = {
