@@ -1,16 +1,25 @@
-"""The nightly open-data dump: every public case as JSON Lines and CSV, with a README, served at /data/."""
+"""The nightly open-data dump: every public case as JSON Lines and CSV, with a README, served at /data/.
+
+/data/ never serves more than is public now: a case unpublished, deleted or changed since the dump was
+written is cut out of the file as it is served, and the current records of changed and newly published
+cases are appended, so unpublishing takes effect at once without waiting for the nightly rebuild.
+"""
 
 import datetime
+import functools
+import json
 import os
 import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import exports, selectors
+from .models import Case
 
 FILES = {
     "cases.jsonl": "application/x-ndjson",
@@ -49,6 +58,12 @@ FIELD_DOCS = {
 }
 
 
+# The files that hold case records, and their export format.
+FORMATS = {"cases.jsonl": "jsonl", "cases.csv": "csv"}
+MANIFEST = "manifest.json"
+COPY_CHUNK = 1 << 16
+
+
 def dump_dir():
     return Path(settings.DATA_DUMP_ROOT)
 
@@ -57,31 +72,58 @@ def write_dump(directory=None):
     """Write cases.jsonl, cases.csv and README.md of all public cases; return the count of cases.
 
     Each file is written next to its final name and moved into place, so /data/ never serves a half-written file.
+    The manifest records where each case's record lies in each file and the case's public_version, so
+    /data/ can serve the files without the cases that have changed or left since.
     """
     directory = Path(directory or dump_dir())
     directory.mkdir(parents=True, exist_ok=True)
-    context = {"base_url": settings.SITE_URL}
     cases = selectors.public_cases().order_by("slug")
-    count = cases.count()
-    for name, fmt in (("cases.jsonl", "jsonl"), ("cases.csv", "csv")):
-        _write_atomically(
-            directory / name, lambda fileobj, fmt=fmt: exports.write_export(cases, fmt, fileobj, context=context)
-        )
-    readme = render_readme(count, timezone.now())
-    _write_atomically(directory / "README.md", lambda fileobj: fileobj.write(readme))
+    # Read before the records: a case that changes meanwhile is recorded at its older version, so it is redone.
+    versions = dict(cases.values_list("slug", "public_version"))
+    count = len(versions)
+    files = {}
+    for name, fmt in FORMATS.items():
+        write = functools.partial(_write_records, fmt=fmt, cases=cases, versions=versions)
+        records = _write_atomically(directory / name, write)
+        files[name] = {"size": (directory / name).stat().st_size, "records": records}
+    readme = render_readme(count, timezone.now()).encode()
+    _write_atomically(directory / "README.md", lambda out: out.write(readme))
+    manifest = json.dumps({"files": files}).encode()
+    _write_atomically(directory / MANIFEST, lambda out: out.write(manifest))
     return count
 
 
+def _write_records(out, *, fmt, cases, versions):
+    """Write cases in fmt to the binary file out; return [[slug, start, end, public_version], ...]."""
+    index, position, current = [], 0, [None]
+
+    def records():
+        for record in exports.case_records(cases, context={"base_url": settings.SITE_URL}):
+            current[0] = record["slug"]
+            yield record
+
+    # Each record comes out as one chunk, written right after the record is read; the CSV header has none.
+    for chunk in exports.WRITERS[fmt](records()):
+        data = chunk.encode()
+        out.write(data)
+        if current[0] is not None:
+            index.append([current[0], position, position + len(data), versions.get(current[0])])
+        position += len(data)
+    return index
+
+
 def _write_atomically(path, write):
+    """Call write with a binary file that replaces path once complete; return what write returns."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as fileobj:
-            write(fileobj)
+        with os.fdopen(handle, "wb") as out:
+            result = write(out)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return result
 
 
 def render_readme(count, generated_at):
@@ -114,11 +156,64 @@ def data_index(request):
 
 
 def data_file(request, name):
-    """Serve one file of the dump."""
+    """Serve one file of the dump, as current as the site: without cases unpublished or changed since it was
+    written, and with the current records of cases published or changed since appended."""
     if name not in FILES:
         raise Http404
-    path = dump_dir() / name
-    if not path.is_file():
-        raise Http404
-    response = FileResponse(path.open("rb"), content_type=FILES[name], as_attachment=name != "README.md")
+    try:
+        source = (dump_dir() / name).open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    if name == "README.md":
+        return FileResponse(source, content_type=FILES[name])
+    index = _index(name, os.fstat(source.fileno()).st_size)
+    if index is None:
+        source.close()
+        # Between the rebuild's moves the file and its manifest can be of different generations.
+        message = gettext("The data is being rebuilt. Try again in a few seconds.")
+        response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=503)
+        response["Retry-After"] = "5"
+        return response
+    current = dict(Case.objects.public().values_list("slug", "public_version"))
+    stale = {slug for slug, _start, _end, version in index if current.get(slug, -1) != version}
+    fresh = current.keys() - {slug for slug, _start, _end, _version in index if slug not in stale}
+    if stale or fresh:
+        content = _current_file(source, FORMATS[name], index, stale, fresh)
+        response = StreamingHttpResponse(content, content_type=FILES[name])
+    else:
+        response = FileResponse(source, content_type=FILES[name])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _index(name, size):
+    """Return the manifest's records of the file name if it describes a file of size bytes, else None."""
+    try:
+        entry = json.loads((dump_dir() / MANIFEST).read_bytes())["files"][name]
+    except (OSError, ValueError, KeyError):
+        return None
+    return entry["records"] if entry["size"] == size else None
+
+
+def _current_file(source, fmt, index, stale, fresh):
+    """Yield the open file source without the records of stale slugs, then the current records of fresh ones."""
+    with source:
+        position, size = 0, os.fstat(source.fileno()).st_size
+        skipped = [(start, end) for slug, start, end, _version in index if slug in stale]
+        for start, end in [*skipped, (size, size)]:
+            # Copy everything up to this stale record (or the end of the file), then skip it.
+            source.seek(position)
+            while position < start:
+                data = source.read(min(COPY_CHUNK, start - position))
+                if not data:
+                    break
+                position += len(data)
+                yield data
+            position = end
+    if fresh:
+        cases = selectors.public_cases().filter(slug__in=fresh).order_by("slug")
+        chunks = exports.WRITERS[fmt](exports.case_records(cases, context={"base_url": settings.SITE_URL}))
+        if fmt == "csv":
+            next(chunks)  # the header is already out
+        for chunk in chunks:
+            yield chunk.encode()

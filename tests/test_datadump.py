@@ -1,9 +1,14 @@
 import csv
+import io
 import json
 
 import pytest
+from django.http import FileResponse
 
 from cases import datadump, exports
+from cases.actions.publishing import publish_case, unpublish_case
+from cases.actions.records import save_record
+from cases.models import Case
 from cases.tasks import write_data_dump
 from tests.opendata import dataset
 
@@ -53,3 +58,52 @@ def test_data_page_lists_and_serves_the_files(client, dump_root):
     assert client.get("/data/..%2Fsettings.py").status_code == 404
     assert client.get("/data/other.txt").status_code == 404
     assert client.get("/ru/data/").status_code == 200
+
+
+def downloaded(client, name):
+    response = client.get(f"/data/{name}")
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode()
+
+
+def dumped_slugs(client):
+    """Return the slugs /data/ serves, from each file parsed whole (so a cut-up row would fail)."""
+    jsonl = [json.loads(line)["slug"] for line in downloaded(client, "cases.jsonl").splitlines()]
+    rows = list(csv.DictReader(io.StringIO(downloaded(client, "cases.csv"), newline="")))
+    assert [row["slug"] for row in rows] == jsonl
+    return jsonl
+
+
+def test_an_unpublished_case_leaves_data_at_once(client, dump_root, django_capture_on_commit_callbacks):
+    popova, bridges, _ = dataset()
+    datadump.write_dump()
+    assert isinstance(client.get("/data/cases.csv"), FileResponse)  # nothing changed: the file as it is
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_case(Case.objects.get(pk=popova.pk), actor=None)
+
+    assert dumped_slugs(client) == [bridges.slug]
+    assert "Popova" not in downloaded(client, "cases.csv") + downloaded(client, "cases.jsonl")
+
+
+def test_changed_and_newly_published_cases_are_served_current(client, dump_root, django_capture_on_commit_callbacks):
+    popova, bridges, draft = dataset()
+    datadump.write_dump()
+    with django_capture_on_commit_callbacks(execute=True):
+        popova.title = "Popova and others v. Moscow DIT"
+        save_record(popova, actor=None)
+        publish_case(draft, actor=None)
+
+    assert sorted(dumped_slugs(client)) == sorted([popova.slug, bridges.slug, draft.slug])
+    csv_text = downloaded(client, "cases.csv")
+    assert "Popova and others v. Moscow DIT" in csv_text
+    assert "Popova v. Moscow DIT" not in csv_text
+
+
+def test_a_file_and_a_manifest_of_different_rebuilds_are_never_mixed(client, dump_root):
+    dataset()
+    datadump.write_dump()
+    with (dump_root / "cases.csv").open("a") as out:
+        out.write("half,a,row")
+    response = client.get("/data/cases.csv")
+    assert response.status_code == 503 and response["Retry-After"]
