@@ -1,17 +1,26 @@
-"""Fixed-window rate limits kept in the Django cache."""
+"""The follow form's limits: per client address and per email address, counted by django-ratelimit."""
 
-from django.core.cache import cache
+from django.conf import settings
+from django_ratelimit.core import is_ratelimited
+
+from casetracker.clientip import client_ip
 
 
-def allow(key, limit, window):
-    """Count one hit on key and tell whether it is within limit hits per window seconds."""
-    cache_key = f"ratelimit:{key}"
-    cache.add(cache_key, 0, timeout=window)
-    try:
-        hits = cache.incr(cache_key)
-    except ValueError:
-        # The window expired between add and incr: this is the first hit of a new one.
-        cache.set(cache_key, 1, timeout=window)
-        hits = 1
-    # A cache that is down (django-redis ignoring the error) answers None: let the request through.
-    return hits is None or hits <= limit
+def follow_limited(request, email):
+    """Count one follow from request for email; tell whether the client or the address is over its limit."""
+    window = settings.ALERTS_RATE_WINDOW
+    if is_ratelimited(
+        request,
+        group="alerts.follow.client",
+        key=lambda _group, request: client_ip(request),
+        rate=(settings.ALERTS_RATE_PER_IP, window),
+        increment=True,
+    ):
+        return True
+    return is_ratelimited(
+        request,
+        group="alerts.follow.address",
+        key=lambda _group, _request: email.lower(),
+        rate=(settings.ALERTS_RATE_PER_ADDRESS, window),
+        increment=True,
+    )

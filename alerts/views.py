@@ -15,7 +15,7 @@ from . import actions
 from .forms import FollowForm
 from .models import Subscriber
 from .public import public_case
-from .ratelimit import allow
+from .ratelimit import follow_limited
 
 
 def _list_query(raw):
@@ -52,11 +52,9 @@ def follow(request):
                 form.add_error(None, _("This list filter is not valid."))
     if not form.is_valid():
         return render(request, "alerts/follow.html", {"form": form}, status=400)
-    window = settings.ALERTS_RATE_WINDOW
-    ip_ok = allow(f"follow-ip:{request.META.get('REMOTE_ADDR', '')}", settings.ALERTS_RATE_PER_IP, window)
-    if not (ip_ok and allow(f"follow-address:{data['email']}", settings.ALERTS_RATE_PER_ADDRESS, window)):
+    if follow_limited(request, data["email"]):
         response = render(request, "alerts/rate_limited.html", status=429)
-        response["Retry-After"] = str(window)
+        response["Retry-After"] = str(settings.ALERTS_RATE_WINDOW)
         return response
     actions.subscribe(
         data["email"],

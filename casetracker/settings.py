@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_ratelimit",
     "cases",
     "alerts",
 ]
@@ -115,6 +116,15 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
+# Rate limits (django-ratelimit) count in the cache; a Redis outage lets requests through rather than refuse all.
+RATELIMIT_FAIL_OPEN = True
+if not CACHE_URL:
+    # `make run` is one process, so its local-memory cache is shared by every request it serves.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Reverse proxies in front of the site that append to X-Forwarded-For; the client address is read through
+# them (casetracker/clientip.py) by the API throttle, the follow form's limit and the login lockout.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -137,7 +147,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "casetracker.clientip.client_ip"
 # With Redis configured the lockout state lives in the cache, shared by every web process.
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler" if CACHE_URL else "axes.handlers.database.AxesDatabaseHandler"
 
@@ -207,6 +217,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
+    # Throttles read the client address through casetracker.clientip; this keeps any other DRF one in step.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 # Following cases (alerts/): confirmation links expire; the follow form is rate-limited per IP and per address.
 ALERTS_CONFIRM_MAX_AGE = env.int("ALERTS_CONFIRM_MAX_AGE", default=3 * 24 * 3600)

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from alerts import actions, emails
 from alerts.models import Alert, Follow, Subscriber
+from cases.actions.publishing import unpublish_case
+from cases.actions.records import save_record
 from casetracker.celery import app
 from tests import factories
 
@@ -206,8 +208,11 @@ def test_forged_and_expired_links_change_nothing(client, public_case, django_cap
         response = client.post(url)
         assert response.status_code == 400
         assert "does not work" in response.content.decode()
+        assert "Popova" not in response.content.decode()
     with time_machine.travel("2099-01-01"):
-        assert client.post(link).status_code == 400
+        for response in (client.get(link), client.post(link)):
+            assert response.status_code == 400
+            assert "does not work" in response.content.decode() and "Popova" not in response.content.decode()
     assert not Follow.objects.get().is_confirmed
 
     assert client.get(reverse("alerts:unsubscribe", args=["forged"])).status_code == 400
@@ -217,6 +222,80 @@ def test_forged_and_expired_links_change_nothing(client, public_case, django_cap
     assert client.get(link).status_code == 200
     assert client.post(link).status_code == 200
     assert Follow.objects.get().is_confirmed
+
+
+def unpublish_and_rename(case, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_case(case, actor=None)
+        case.title = "Draft rename SECRET"
+        save_record(case, actor=None)
+
+
+def test_a_case_unpublished_after_the_follow_shows_a_neutral_page(
+    client, public_case, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        follow_case(client, public_case)
+    link = path_of(confirm_link(mail.outbox[0]))
+    unpublish_and_rename(public_case, django_capture_on_commit_callbacks)
+
+    for response in (client.get(link), client.post(link)):
+        html = response.content.decode()
+        assert response.status_code == 410
+        assert "no longer public" in html
+        assert "SECRET" not in html and "Popova" not in html
+    assert not Follow.objects.get().is_confirmed
+
+
+def test_a_queued_confirmation_for_a_case_since_unpublished_is_dropped(
+    client, public_case, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        follow_case(client, public_case)
+    unpublish_and_rename(public_case, django_capture_on_commit_callbacks)
+    for send in queued:
+        send()  # the worker picks up the confirmation email only now
+    assert not mail.outbox
+
+
+def test_the_confirmed_page_names_the_case_only_while_public(client, public_case, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        follow_case(client, public_case)
+    link = path_of(confirm_link(mail.outbox[0]))
+    assert "Popova v. Moscow DIT" in client.post(link).content.decode()
+
+
+def test_forged_forwarded_for_headers_share_one_bucket(client, public_case, settings):
+    settings.ALERTS_RATE_PER_IP = 3
+    settings.ALERTS_RATE_PER_ADDRESS = 100
+    codes = [
+        client.post(
+            reverse("alerts:follow"),
+            {"email": f"reader{n}@example.org", "frequency": "daily", "case": public_case.slug},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        ).status_code
+        for n in range(5)
+    ]
+    assert codes == [200, 200, 200, 429, 429]
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_bucket(client, public_case, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.ALERTS_RATE_PER_IP = 1
+    settings.ALERTS_RATE_PER_ADDRESS = 100
+
+    def follow_from(forwarded_for, n):
+        data = {"email": f"reader{n}@example.org", "frequency": "daily", "case": public_case.slug}
+        # Every request reaches the site from the proxy's address.
+        return client.post(
+            reverse("alerts:follow"), data, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for
+        ).status_code
+
+    assert follow_from("198.51.100.1", 1) == 200
+    assert follow_from("198.51.100.2", 2) == 200
+    assert follow_from("198.51.100.1", 3) == 429
+    # A client's own forged entry comes before the one the proxy appends, and changes nothing.
+    assert follow_from("192.0.2.77, 198.51.100.2", 4) == 429
 
 
 def test_resubscribing_does_not_change_frequency_until_confirmed(

@@ -158,6 +158,24 @@ def test_anonymous_clients_are_throttled_with_retry_after(client, settings):
     assert int(response.headers["Retry-After"]) > 0
 
 
+def test_rotating_forwarded_for_headers_do_not_escape_the_throttle(client, settings):
+    settings.API_ANON_RATE = "3/minute"
+    codes = [client.get("/api/v1/technologies/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+
+
+def test_behind_a_trusted_proxy_api_clients_are_throttled_apart(client, settings):
+    settings.API_ANON_RATE = "2/minute"
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def get_from(forwarded_for):
+        return client.get("/api/v1/technologies/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for)
+
+    assert [get_from("198.51.100.1").status_code for _ in range(3)] == [200, 200, 429]
+    assert get_from("198.51.100.2").status_code == 200
+    assert get_from("192.0.2.5, 198.51.100.1").status_code == 429
+
+
 def test_schema_and_docs_are_served_without_a_cdn(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200

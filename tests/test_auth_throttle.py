@@ -104,3 +104,27 @@ def test_settings_choose_the_cache_handler_with_redis():
         check=True,
     ).stdout
     assert out.strip().endswith("axes.handlers.cache.AxesCacheHandler")
+
+
+def test_forged_forwarded_for_headers_do_not_escape_the_lockout(lawyer, settings, axes_handler):
+    axes_handler(DATABASE_HANDLER)
+    client = Client()
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/admin/login/", {"username": "lawyer", "password": "wrong"}, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+    response = client.post(
+        "/admin/login/", {"username": "lawyer", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="203.0.113.200"
+    )
+    assert response.status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_lockout_is_per_client(lawyer, settings, axes_handler):
+    axes_handler(DATABASE_HANDLER)
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxied = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        Client().post(
+            "/admin/login/", {"username": "lawyer", "password": "wrong"}, HTTP_X_FORWARDED_FOR="198.51.100.1", **proxied
+        )
+    login = {"username": "lawyer", "password": PASSWORD}
+    assert Client().post("/admin/login/", login, HTTP_X_FORWARDED_FOR="198.51.100.1", **proxied).status_code == 429
+    assert Client().post("/admin/login/", login, HTTP_X_FORWARDED_FOR="198.51.100.2", **proxied).status_code == 302
