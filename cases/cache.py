@@ -26,7 +26,6 @@ from django.utils.translation import get_language_from_request
 from .models import Case, PublicVersion
 
 SITE, LISTS = "site", "lists"
-PAGE_HEADERS_SKIPPED = {"content-length", "set-cookie"}
 
 
 def _bump(*names):
@@ -145,17 +144,15 @@ class PublicCacheMiddleware:
         if key is not None:
             entry = cache.get(key)
             if entry is not None and _fresh(entry["deps"]):
-                response = HttpResponse(entry["content"], status=entry["status"])
+                response = HttpResponse(entry["content"])
                 for name, value in entry["headers"]:
                     response[name] = value
                 return response
         response = self.get_response(request)
         if key is not None and self._storable(request, response):
-            headers = [(name, value) for name, value in response.items() if name.lower() not in PAGE_HEADERS_SKIPPED]
             entry = {
                 "deps": request._public_cache_deps,
-                "status": response.status_code,
-                "headers": headers,
+                "headers": list(response.items()),  # cookies are apart from these, and pages with cookies stay out
                 "content": response.content,
             }
             cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)

@@ -1,5 +1,6 @@
 """Faults: PostgreSQL dropping connections under load, Redis gone, and a full disk on upload."""
 
+import datetime
 import errno
 import os
 import shutil
@@ -22,6 +23,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
+from cases.actions.events import case_changed
+from cases.actions.publishing import unpublish_case
 from cases.models import Filing
 from tests import factories
 from tests.conftest import need
@@ -186,6 +189,12 @@ class PrivateRedis:
         self.process.kill()
         self.process.wait(timeout=10)
 
+    def stop_keeping_data(self):
+        """Shut the server down after saving what it holds, as a restart with persistence would."""
+        with suppress(redis.exceptions.ConnectionError):
+            redis.Redis.from_url(self.url).shutdown(save=True)
+        self.process.wait(timeout=10)
+
 
 @pytest.fixture
 def private_redis(tmp_path):
@@ -217,6 +226,52 @@ def test_redis_restart_under_the_worker_loses_no_reminder(celery_worker_process,
     wait_for(lambda: statuses() == {"sent": 200}, every=1, then=sweep_again)
     assert_each_delivered_once(smtp_server, expected)
     assert worker.process.poll() is None  # the same worker reconnected; nobody restarted it
+
+
+# --- Redis is down while a case is unpublished: nothing stale is served when it returns --------------------
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_no_public_surface_shows_a_case_unpublished_while_redis_was_down(
+    client, settings, private_redis, django_capture_on_commit_callbacks
+):
+    settings.CACHE_URL = private_redis.url
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": private_redis.url,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
+    settings.PUBLIC_CACHE_SECONDS = 300
+    case = factories.case(published=True, title="Glukhin v. Russia", filed_on=datetime.date(2019, 10, 7))
+    party = factories.participation(case, party=factories.party(name="Nikolai Glukhin")).party
+    proceeding = factories.proceeding(case)
+    factories.filing(proceeding, title="Complaint against facial recognition")
+    court = proceeding.court
+    with django_capture_on_commit_callbacks(execute=True):
+        case_changed(case.pk)
+    surfaces = [case.get_absolute_url(), f"/ru{case.get_absolute_url()}", f"{case.get_absolute_url()}feed.atom"]
+    surfaces += ["/", "/cases/", "/cases/?country=RU", "/cases/feed.atom", "/feeds/latest.atom"]
+    surfaces += ["/sitemap-cases.xml", party.get_absolute_url(), court.get_absolute_url()]
+    for url in surfaces:
+        assert case.slug in client.get(url).content.decode(), url
+    assert "?country=RU" in client.get("/stats/").content.decode()
+
+    private_redis.stop_keeping_data()
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_case(case, actor=None)
+    private_redis.start()
+
+    assert redis.Redis.from_url(private_redis.url).dbsize() > 0  # the stale pages came back with Redis
+    for url in surfaces:
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        assert case.title not in response.content.decode(), url
+        if response.status_code == 200:  # a 404 page links to its own address, in every language
+            assert case.slug not in response.content.decode(), url
+    assert "?country=RU" not in client.get("/stats/").content.decode()
 
 
 # --- The disk is full when a document is uploaded -----------------------------------------------------------

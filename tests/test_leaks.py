@@ -53,6 +53,10 @@ def secrets():
     draft = f.case(title=f"{MARKER}-draft-title", summary=f"{MARKER}-draft-summary", country="DE")
     draft.technologies.add(Technology.objects.create(name=f"{MARKER}-draft-technology", slug="draft-tech"))
     draft_proceeding = f.proceeding(draft, court=f.court(name=f"{MARKER}-draft-court"), docket_number="X-1")
+    # A public court whose appeals go to a court only drafts use: its slug must not leak through appeals_to.
+    public_court = proceeding.court
+    public_court.appeals_to = draft_proceeding.court
+    public_court.save()
     f.participation(draft, party=f.party(name=f"{MARKER}-draft-party"))
     f.filing(draft_proceeding, title=f"{MARKER}-draft-filing")
     f.decision(draft_proceeding, summary=f"{MARKER}-draft-decision")

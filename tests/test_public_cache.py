@@ -1,10 +1,18 @@
 import datetime
 import uuid
+from unittest import mock
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.middleware.csrf import CsrfViewMiddleware
+from django.middleware.locale import LocaleMiddleware
+from django_otp.middleware import OTPMiddleware
 
 from cases.actions.events import case_changed
-from cases.models import Technology
+from cases.actions.publishing import unpublish_case
+from cases.actions.records import save_record
+from cases.models import PublicVersion, Technology
 
 from . import factories as f
 
@@ -120,3 +128,79 @@ def test_each_filter_has_its_own_facet_counts(client):
         html = client.get(f"/cases/?{query}").content.decode()
         assert 'Russia <span class="count">(1)</span>' in html
         assert "United Kingdom" not in html.split('id="results-heading"')[0]
+
+
+def test_an_edit_to_one_case_keeps_the_other_case_pages(client, django_capture_on_commit_callbacks):
+    edited = f.case(published=True, title="Edited case")
+    other = f.case(published=True, title="Other case")
+    for url in (edited.get_absolute_url(), other.get_absolute_url(), "/cases/"):
+        client.get(url)
+    rename(edited, "Edited case, renamed")
+    rename(other, "Other case, renamed")
+    with django_capture_on_commit_callbacks(execute=True):
+        case_changed(edited.pk)
+    assert "Edited case, renamed" in client.get(edited.get_absolute_url()).content.decode()
+    assert "Edited case, renamed" in client.get("/cases/").content.decode()
+    # The other case's page was not thrown away with it.
+    assert "Other case, renamed" not in client.get(other.get_absolute_url()).content.decode()
+
+
+def test_editing_a_draft_retires_no_public_page(client, django_capture_on_commit_callbacks):
+    f.case(published=True, title="Public case")
+    draft = f.case(title="Draft case")
+    client.get("/cases/")
+    versions = list(PublicVersion.objects.values_list("name", "value"))
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.internal_notes = "Only staff read this."
+        save_record(draft, actor=None)
+    assert list(PublicVersion.objects.values_list("name", "value")) == versions
+
+
+def test_renaming_a_party_refreshes_the_pages_of_its_cases(client, django_capture_on_commit_callbacks):
+    case = f.case(published=True, title="Popova v. DIT")
+    party = f.participation(case, party=f.party(name="Alena Popova")).party
+    assert "Alena Popova" in client.get(case.get_absolute_url()).content.decode()
+    assert "Alena Popova" in client.get(party.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        party.name = "Alyona Popova"
+        save_record(party, actor=None)
+    for url in (case.get_absolute_url(), party.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "Alyona Popova" in html and "Alena Popova" not in html
+
+
+def test_a_related_case_page_drops_a_case_once_unpublished(client, django_capture_on_commit_callbacks):
+    shown = f.case(published=True, title="Shown case")
+    leaving = f.case(published=True, title="Leaving case")
+    shown.related_cases.add(leaving)
+    assert "Leaving case" in client.get(shown.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_case(leaving, actor=None)
+    assert "Leaving case" not in client.get(shown.get_absolute_url()).content.decode()
+    assert client.get(leaving.get_absolute_url()).status_code == 404
+
+
+def test_a_hit_is_served_before_sessions_locale_csrf_and_otp_run(client, django_assert_max_num_queries):
+    case = f.case(published=True, title="Cached case")
+    first = client.get(case.get_absolute_url())
+    refused = mock.Mock(side_effect=AssertionError("ran for a cache hit"))
+    with (
+        mock.patch.object(SessionMiddleware, "process_request", refused),
+        mock.patch.object(LocaleMiddleware, "process_request", refused),
+        mock.patch.object(CsrfViewMiddleware, "process_request", refused),
+        mock.patch.object(OTPMiddleware, "__call__", refused),
+        django_assert_max_num_queries(2),  # the versions the page was built from, checked in PostgreSQL
+    ):
+        hit = client.get(case.get_absolute_url())
+    assert hit.status_code == 200 and hit.content == first.content
+    assert hit["Content-Language"] == "en" and "Cookie" in hit["Vary"]
+    assert hit["Content-Security-Policy"]  # the outer middleware still adds its headers
+    assert "Cached case" in client.get("/ru" + case.get_absolute_url()).content.decode()
+
+
+def test_a_session_cookie_is_never_served_a_cached_page(client):
+    case = f.case(published=True, title="Original title")
+    client.get(case.get_absolute_url())
+    rename(case, "Renamed title")
+    client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-real-session"
+    assert "Renamed title" in client.get(case.get_absolute_url()).content.decode()

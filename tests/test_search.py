@@ -4,10 +4,11 @@ import pytest
 from django.core.management import call_command
 
 from cases.actions.events import case_changed
-from cases.models import Case
+from cases.models import Case, Party
 from cases.search import refresh_search_vector, search_cases
 
 from . import factories as f
+from .admin_posts import change_url, errors_of
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +84,17 @@ def test_rebuild_command_refreshes_every_case(cases, require_postgres):
     Case.objects.filter(pk=cases["bbw"].pk).update(title="Big Brother Watch and Others")
     call_command("rebuild_search_index", stdout=io.StringIO())
     assert titles("Others") == ["Big Brother Watch and Others"]
+
+
+def test_renaming_a_party_in_the_admin_makes_the_new_name_findable_at_once(
+    client, editor, cases, require_postgres, django_capture_on_commit_callbacks
+):
+    party = Party.objects.get(name="Vladimir Milov")
+    client.force_login(editor)
+    data = {"name": "Ilya Yashin", "name_ru": "Илья Яшин", "slug": party.slug, "kind": party.kind}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change_url(party), data | {"country": "", "description": "", "website": ""})
+    assert response.status_code == 302, errors_of(response)
+
+    assert titles("Yashin") == titles("Яшин") == [cases["popova"].title]
+    assert titles("Milov") == titles("Милов") == []

@@ -1,9 +1,12 @@
+import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 from django.http import QueryDict
 
+from cases.actions.records import save_record
 from cases.sitemaps import CaseSitemap
 
 from . import factories as f
@@ -49,3 +52,34 @@ def test_sitemap_sections_are_paged(client, monkeypatch):
     monkeypatch.setattr(CaseSitemap, "limit", 2)
     locations = sitemap_locations(client)
     assert len([loc for loc in locations if "/cases/paged-case" in loc]) == 6  # three cases in two languages
+
+
+def case_lastmods(client):
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    section = next(loc.text for loc in index.findall("s:sitemap/s:loc", NS) if "cases" in loc.text)
+    urls = ET.fromstring(client.get(urlsplit(section).path).content).findall("s:url", NS)
+    latest = next(item for item in index.findall("s:sitemap", NS) if "cases" in item.find("s:loc", NS).text)
+    return {url.find("s:lastmod", NS).text[:10] for url in urls} | {latest.find("s:lastmod", NS).text[:10]}
+
+
+def last_updated(client, case):
+    html = client.get(case.get_absolute_url()).content.decode()
+    return re.search(r'Last updated <time datetime="([^"]+)"', html).group(1)
+
+
+def test_lastmod_and_last_updated_follow_public_content_only(client, django_capture_on_commit_callbacks):
+    def save_on(day, case, **fields):
+        with time_machine.travel(day, tick=False), django_capture_on_commit_callbacks(execute=True):
+            for name, value in fields.items():
+                setattr(case, name, value)
+            save_record(case, actor=None)
+
+    case = f.case(published=True, title="Public case", summary="First summary.")
+    save_on("2024-01-10 12:00Z", case)
+    assert case_lastmods(client) == {"2024-01-10"} and last_updated(client, case) == "2024-01-10"
+
+    save_on("2024-03-05 12:00Z", case, internal_notes="Strategy nobody outside may see.")
+    assert case_lastmods(client) == {"2024-01-10"} and last_updated(client, case) == "2024-01-10"
+
+    save_on("2024-04-01 12:00Z", case, summary="Second summary.")
+    assert case_lastmods(client) == {"2024-04-01"} and last_updated(client, case) == "2024-04-01"

@@ -18,6 +18,8 @@ from alerts import actions as alerts_actions
 from alerts import emails
 from alerts.models import Follow
 from cases.actions.deadlines import save_deadline
+from cases.actions.publishing import unpublish_case
+from cases.actions.records import save_record
 from cases.api.serializers import CaseSerializer
 from cases.datadump import write_dump
 from cases.models import Deadline, UserProfile
@@ -127,3 +129,34 @@ def test_all_filter_combinations_of_the_demo_data(client, all_secrets):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_clean(url, body_of(response))
+
+
+def test_unpublishing_reaches_every_public_surface_at_once(
+    client, all_secrets, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Unpublish the public case and give it a marked title: no page, feed, API, dump file or email may show it."""
+    settings.DATA_DUMP_ROOT = tmp_path / "data"
+    public = all_secrets["public"]
+    write_dump()
+    with django_capture_on_commit_callbacks(execute=True):
+        follow = alerts_actions.subscribe("late@example.org", "immediate", case=public)
+    token = alerts_actions.confirmation_token(follow, "immediate")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        alerts_actions.subscribe("queued@example.org", "immediate", case=public)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_case(public, actor=None)
+        public.title = f"{MARKER}-renamed-after-unpublishing"
+        save_record(public, actor=None)
+    for send in queued:
+        send()
+
+    assert not mail.outbox
+    urls = [f"/follow/confirm/{token}/", "/data/cases.csv", "/data/cases.jsonl", "/api/v1/cases/"]
+    urls += [public.get_absolute_url(), "/api/v1/courts/"]
+    for url in urls:
+        assert_clean(url, body_of(client.get(url)))
+    assert_clean("confirming", body_of(client.post(f"/follow/confirm/{token}/")))
+    bodies = crawl(client)
+    assert not [url for url, body in bodies.items() if MARKER.lower() in body.lower()]

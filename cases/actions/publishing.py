@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..cache import retire_case_pages
 from ..models import Case
 from .events import case_changed, record_actor
 
@@ -20,6 +21,8 @@ def _set_visibility(case, visibility, published_at, *, actor):
     if case.visibility == visibility:
         # Re-publishing keeps the original published_at, so feeds do not see a new item.
         return case
+    # While the case is still public its pages are found and retired; afterwards only if its digest says so.
+    retire_case_pages([case.pk])
     case.visibility = visibility
     case.published_at = published_at
     case.full_clean()

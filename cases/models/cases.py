@@ -103,10 +103,11 @@ class Case(models.Model):
     public_version = models.PositiveIntegerField(default=0, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
+    # Kept by plain updates from case_changed() and entity_changed(), never by save().
+    DERIVED_FIELDS = ("public_updated_at", "public_digest", "public_version")
+
     objects = CaseQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["search_vector", "updated_at", "public_updated_at", "public_digest", "public_version"]
-    )
+    history = HistoricalRecords(excluded_fields=["search_vector", "updated_at", *DERIVED_FIELDS])
 
     class Meta:
         ordering = ["-last_activity_on", "title"]
@@ -136,6 +137,13 @@ class Case(models.Model):
             from ..slugs import unique_slug
 
             self.slug = unique_slug(Case, self.title or self.title_ru or self.original_title, exclude_pk=self.pk)
+        if not self._state.adding and not args and kwargs.get("update_fields") is None:
+            # An instance loaded before case_changed() last bumped them must not write its stale copies back.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.DERIVED_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
