@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Alert, AnnouncedItem, Follow, Frequency, Subscriber
-from .public import case_matches_query, public_case_exists, public_item_keys
+from .public import case_matches_query, public_case, public_item_keys
 
 CONFIRM_SALT = "alerts.confirm"
 
@@ -67,7 +67,7 @@ def follow_of_token(token, *, for_update=False):
     follow = follows.select_related("subscriber").filter(pk=data.get("f"), subscriber__email=data.get("e")).first()
     if follow is None or data.get("q") not in Frequency.values:
         raise BadToken("unknown follow")
-    if follow.case_id and not public_case_exists(follow.case_id):
+    if follow.case_id and public_case(follow.case_id) is None:
         raise NotPublic(follow.case_id)
     return follow, data["q"]
 

@@ -37,11 +37,6 @@ def public_case(case_id):
     return selectors.public_cases().prefetch_related(None).filter(pk=case_id).first()
 
 
-def public_case_exists(case_id):
-    """Tell whether the case is published."""
-    return selectors.public_cases().filter(pk=case_id).exists()
-
-
 def case_matches_query(case_id, query):
     """Tell whether the published case is in the public list filtered by query."""
     cases = selectors.public_cases().filter(pk=case_id)
