@@ -10,6 +10,7 @@ from cases.actions.publishing import publish_case, unpublish_case
 from cases.actions.records import save_record
 from cases.models import Case
 from cases.tasks import write_data_dump
+from tests import factories
 from tests.opendata import dataset
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +108,18 @@ def test_a_file_and_a_manifest_of_different_rebuilds_are_never_mixed(client, dum
         out.write("half,a,row")
     response = client.get("/data/cases.csv")
     assert response.status_code == 503 and response["Retry-After"]
+
+
+def test_a_court_no_longer_public_leaves_appeals_to_in_data(client, dump_root, django_capture_on_commit_callbacks):
+    upper = factories.court(name="Upper court")
+    lower_case = factories.case(published=True, title="Lower case")
+    factories.proceeding(lower_case, court=factories.court(name="Lower court", appeals_to=upper))
+    upper_case = factories.case(published=True, title="Upper case")
+    factories.proceeding(upper_case, court=upper)
+    datadump.write_dump()
+    assert upper.slug in downloaded(client, "cases.jsonl").splitlines()[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_case(upper_case, actor=None)
+
+    assert upper.slug not in downloaded(client, "cases.jsonl") + downloaded(client, "cases.csv")

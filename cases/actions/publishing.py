@@ -22,7 +22,9 @@ def _set_visibility(case, visibility, published_at, *, actor):
         # Re-publishing keeps the original published_at, so feeds do not see a new item.
         return case
     # While the case is still public its pages are found and retired; afterwards only if its digest says so.
-    retire_case_pages([case.pk])
+    # The records of cases in courts that appeal to its courts name those courts only while they are public.
+    appealing = Case.objects.filter(proceedings__court__appeals_to__proceedings__case=case).values_list("pk", flat=True)
+    retire_case_pages([case.pk, *appealing])
     case.visibility = visibility
     case.published_at = published_at
     case.full_clean()
