@@ -68,7 +68,7 @@ def test_worker_sends_due_reminders_once_each(celery_worker_process, smtp_server
 def test_smtp_down_then_back_delivers_everything_once(celery_worker_process, smtp_server, lawyer):
     expected = due_reminders(30, [lawyer])
     smtp_server.down()
-    worker = celery_worker_process(REMINDER_RETRY_BASE_SECONDS=1, REMINDER_MAX_ATTEMPTS=50)
+    worker = celery_worker_process(REMINDER_RETRY_BASE_SECONDS=1, REMINDER_RETRY_MAX_DELAY_SECONDS=2)
     worker.call(SWEEP)
     wait_for(lambda: ReminderDelivery.objects.filter(attempts__gte=1, status="pending").count() == 30)
     assert "Connection refused" in ReminderDelivery.objects.first().last_error
@@ -80,7 +80,7 @@ def test_smtp_down_then_back_delivers_everything_once(celery_worker_process, smt
 def test_smtp_4xx_then_recovery_delivers_everything_once(celery_worker_process, smtp_server, lawyer):
     expected = due_reminders(10, [lawyer])
     smtp_server.fail_with("451 4.3.0 Try again later")
-    worker = celery_worker_process(REMINDER_RETRY_BASE_SECONDS=1, REMINDER_MAX_ATTEMPTS=50)
+    worker = celery_worker_process(REMINDER_RETRY_BASE_SECONDS=1, REMINDER_RETRY_MAX_DELAY_SECONDS=2)
     worker.call(SWEEP)
     wait_for(
         lambda: ReminderDelivery.objects.filter(attempts__gte=2).count() == 10, every=1, then=lambda: worker.call(SWEEP)

@@ -6,6 +6,7 @@ from .deadlines import CalendarOverride, Deadline, ReminderDelivery
 from .parties import Party
 from .people import UserProfile
 from .proceedings import Decision, Filing, Hearing, Proceeding
+from .reminders import ReminderOutage
 from .taxonomy import LegalGround, Technology
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Party",
     "Proceeding",
     "ReminderDelivery",
+    "ReminderOutage",
     "Technology",
     "UserProfile",
 ]
