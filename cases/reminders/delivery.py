@@ -37,6 +37,8 @@ def send(delivery_id):
             # A later reminder of the same deadline is due too (sends were held up): it alone goes out.
             row.status = Status.CANCELLED
             log(row, now, note=_("Skipped: a later reminder for this deadline was due at the same time."))
+        elif outage.holds_back(row):
+            row.status = Status.PENDING  # claimed before sending paused; it waits, untried, for the recovery
         elif not (row.recipient.email and row.recipient.is_active):
             # Nothing to retry: the account changed after the reminder was scheduled.
             row.attempts += 1

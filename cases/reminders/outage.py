@@ -5,7 +5,8 @@ looks permanent. Failing each row would turn one outage into hundreds of lost re
 
 - each 5xx adds to a run of identical codes (the one ReminderOutage row, locked while it changes);
 - at REMINDER_OUTAGE_THRESHOLD in a row, sending pauses: the run's rows go back to pending, editors get one
-  alert, and the sweep claims nothing but a single trial send on the retry schedule;
+  alert, rows already claimed go back untried, and the sweep claims nothing but a single trial send on the
+  retry schedule;
 - the first successful send ends the run and the pause, and queues a sweep, so the waiting rows go out.
 
 Any success in between ends a run early: then the refusals were about those recipients, and stay failed.
@@ -85,6 +86,12 @@ def record_success():
     if resumed:
         logger.warning("Reminder sending resumed: the mail server accepted a message again")
         transaction.on_commit(sweep_reminders.delay)
+
+
+def holds_back(row):
+    """Return whether sending is paused for row: it was claimed before the pause, so it is not a trial send."""
+    paused = current()
+    return paused is not None and row.claimed_at <= paused.paused_at
 
 
 def current():
