@@ -85,7 +85,8 @@ def record_failure(row, exc, now):
     row.failing_since = row.failing_since or now
     if code and code >= 500:
         if outage.record_refusal(row, code, now):
-            row.status, row.send_at = Status.PENDING, now  # the pause holds it back until the server recovers
+            # The pause holds it back until the server recovers; the outage does not use up its retry window.
+            row.status, row.send_at, row.failing_since = Status.PENDING, now, None
         else:
             fail(row)
     elif gave_up(row.failing_since, now):
