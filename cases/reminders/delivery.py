@@ -51,7 +51,8 @@ def send(delivery_id):
             except (smtplib.SMTPException, OSError) as exc:
                 record_failure(row, exc, now)
             else:
-                row.status, row.sent_at, row.last_error, row.failing_since = Status.SENT, now, "", None
+                row.status, row.last_error, row.failing_since = Status.SENT, "", None
+                row.sent_at = timezone.now()
                 outage.record_success()
         row.save()
         return row.status
