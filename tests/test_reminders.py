@@ -343,3 +343,11 @@ def test_failed_send_drops_the_connection_and_the_next_send_reconnects(deadline,
     assert real_smtp.call_count == 2
     assert len(smtp_server.messages) == 2
     assert smtp_server.messages[1]["Subject"] == "Due in 3 days: File the appeal"
+
+
+def test_overdue_wording_has_russian_plurals(deadline, pending_russian):
+    due = datetime.datetime.combine(deadline.due_on + datetime.timedelta(days=1), datetime.time(), tzinfo=deadline.zone)
+    with translation.override("ru"):
+        assert reminders.time_left(deadline, due + datetime.timedelta(hours=2)) == "Просрочено на 2 часа"
+        assert reminders.time_left(deadline, due + datetime.timedelta(minutes=5)) == "Просрочено на 5 минут"
+        assert reminders.time_left(deadline, due + datetime.timedelta(days=21)) == "Просрочено на 21 день"
