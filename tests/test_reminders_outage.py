@@ -114,3 +114,11 @@ def test_transient_failures_neither_count_nor_break_a_run(due_rows, settings):
         *["pending"] * 7,
     ]
     assert ReminderOutage.objects.get().paused_at == NOW
+
+
+def test_while_paused_another_5xx_is_about_that_message_and_fails_it(due_rows, frozen):
+    sweep_and_send(BAD_PASSWORD)
+    frozen.move_to(ReminderOutage.objects.get().probe_at)
+    no_such_user = smtplib.SMTPRecipientsRefused({"lawyer@example.org": (550, b"5.1.1 No such user")})
+    assert sweep_and_send(no_such_user) == ["failed"]
+    assert ReminderOutage.objects.get().paused_at == NOW  # still paused: the password is still wrong

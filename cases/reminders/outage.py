@@ -9,7 +9,8 @@ looks permanent. Failing each row would turn one outage into hundreds of lost re
   retry schedule;
 - the first successful send ends the run and the pause, and queues a sweep, so the waiting rows go out.
 
-Any success in between ends a run early: then the refusals were about those recipients, and stay failed.
+Any success in between ends a run early: then the refusals were about those recipients, and stay failed. So
+does a different 5xx while paused: it is about that one message.
 """
 
 import logging
@@ -44,7 +45,9 @@ def claim_allowance(now, batch):
 def record_refusal(row, code, now):
     """Count row's 5xx refusal; return whether sending is paused, so that row waits instead of failing."""
     outage = _locked()
-    if outage.code != code and outage.paused_at is None:
+    if outage.code != code:
+        if outage.paused_at is not None:
+            return False  # not the outage's refusal: this one is about the message itself
         outage.code, outage.failures, outage.failed_deliveries = code, 0, []
     outage.failures += 1
     outage.error = row.last_error
