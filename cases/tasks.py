@@ -1,20 +1,39 @@
 """Celery tasks: thin wrappers that load ids and call domain functions."""
 
+import datetime
 import smtplib
 
 from celery import shared_task
 from celery.signals import worker_process_shutdown
+from django.utils import timezone
 
 from . import datadump, reminders, search
+from .reminders.retry import gave_up, retry_delay
 
-# Alerts are single emails outside the delivery log, so Celery's own retry (short, bounded) is enough.
-EMAIL_RETRY = {
-    "autoretry_for": (smtplib.SMTPException, OSError),
-    "retry_backoff": 30,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
+
+def email_task(func):
+    """Make func a task that retries SMTP failures on the reminders' schedule, for the same retry window.
+
+    Alerts are single emails outside the delivery log, so the task itself retries. Its delays stay well
+    under the broker's visibility timeout, so Redis never redelivers a waiting retry.
+    """
+
+    def run(self, *args, failing_since=None):
+        try:
+            return func(*args)
+        except (smtplib.SMTPException, OSError) as exc:
+            now = timezone.now()
+            since = datetime.datetime.fromisoformat(failing_since) if failing_since else now
+            if gave_up(since, now):
+                raise
+            raise self.retry(
+                exc=exc,
+                countdown=retry_delay(self.request.retries + 1).total_seconds(),
+                kwargs={"failing_since": since.isoformat()},
+            ) from exc
+
+    run.__doc__ = func.__doc__
+    return shared_task(bind=True, max_retries=None, name=f"{__name__}.{func.__name__}")(run)
 
 
 @worker_process_shutdown.connect
@@ -35,10 +54,16 @@ def send_reminder(delivery_id):
     return reminders.send(delivery_id)
 
 
-@shared_task(**EMAIL_RETRY)
+@email_task
 def send_failure_alert(delivery_id):
     """Tell the editors a reminder failed for good."""
-    reminders.send_failure_alert(delivery_id)
+    return reminders.send_failure_alert(delivery_id)
+
+
+@email_task
+def send_outage_alert(code, error, paused_at):
+    """Tell the editors once that the mail server refuses every reminder and sending is paused."""
+    return reminders.send_outage_alert(code, error, paused_at)
 
 
 @shared_task
@@ -47,7 +72,7 @@ def check_overdue():
     return reminders.escalate_overdue()
 
 
-@shared_task(**EMAIL_RETRY)
+@email_task
 def send_overdue_alert(deadline_id):
     """Email the lead lawyer and editors about one overdue deadline."""
     return reminders.send_overdue_alert(deadline_id)
@@ -59,7 +84,7 @@ def queue_weekly_digests():
     return reminders.queue_weekly_digests()
 
 
-@shared_task(**EMAIL_RETRY)
+@email_task
 def send_weekly_digest(user_id):
     """Email one user their deadlines for the next 14 days."""
     return reminders.send_digest(user_id)

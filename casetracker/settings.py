@@ -205,11 +205,16 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-# Deadline reminders (cases/reminders.py). A claimed row whose send never finished is claimed again after
-# the lease; failed sends retry with exponential backoff and jitter, up to the attempt limit.
+# Deadline reminders (cases/reminders/). A claimed row whose send never finished is claimed again after
+# the lease; failed sends (and editors' alerts) retry with exponential backoff and jitter, from the base delay
+# up to the longest delay, until the window since the first failure is used up. The longest delay stays well
+# under the broker's visibility timeout, since alert retries wait in Redis. A run of identical 5xx refusals
+# this long pauses sending (a configuration outage, such as a wrong SMTP password).
 REMINDER_CLAIM_LEASE_SECONDS = env.int("REMINDER_CLAIM_LEASE_SECONDS", default=600)
 REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=60)
-REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=6)
+REMINDER_RETRY_MAX_DELAY_SECONDS = env.int("REMINDER_RETRY_MAX_DELAY_SECONDS", default=1800)
+REMINDER_RETRY_WINDOW_SECONDS = env.int("REMINDER_RETRY_WINDOW_SECONDS", default=8 * 3600)
+REMINDER_OUTAGE_THRESHOLD = env.int("REMINDER_OUTAGE_THRESHOLD", default=3)
 REMINDER_SWEEP_BATCH = env.int("REMINDER_SWEEP_BATCH", default=500)
 REMINDER_SEND_HOUR = env.int("REMINDER_SEND_HOUR", default=9)
 

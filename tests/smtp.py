@@ -6,6 +6,7 @@ Use the `smtp_server` fixture (re-exported in conftest.py):
     smtp_server.message_ids()     # their Message-ID headers, in order
     smtp_server.fail_with("451 4.3.0 Try later")           # every DATA gets this reply until recover()
     smtp_server.refuse("someone@example.org", "550 5.1.1 No such user")   # one recipient, at RCPT
+    smtp_server.refuse_all("535 5.7.8 Authentication credentials invalid")  # every message, at MAIL FROM
     smtp_server.down() / smtp_server.up()                  # stop listening (connection refused) / listen again
     smtp_server.hold() / smtp_server.release()             # keep DATA waiting unanswered, then reject it
     smtp_server.url               # smtp://127.0.0.1:<port> for EMAIL_URL
@@ -32,9 +33,17 @@ class RecordingHandler:
         self.messages = []
         self.data_reply = None
         self.refused = {}
+        self.mail_reply = None
         self.holding = False
         self.held = 0
         self.lock = threading.Lock()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.mail_reply:
+            return self.mail_reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused:
@@ -92,8 +101,11 @@ class SMTPServer:
     def refuse(self, address, reply):
         self.handler.refused[address] = reply
 
+    def refuse_all(self, reply):
+        self.handler.mail_reply = reply
+
     def recover(self):
-        self.handler.data_reply = None
+        self.handler.data_reply = self.handler.mail_reply = None
         self.handler.refused.clear()
 
     def hold(self):

@@ -6,12 +6,13 @@ Each test counts what the SMTP server actually accepted, by Message-ID.
 import collections
 import datetime
 import time
+import zoneinfo
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from cases.actions.deadlines import save_deadline
-from cases.models import Deadline, ReminderDelivery
+from cases.models import Deadline, ReminderDelivery, ReminderOutage
 from tests import factories
 
 pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.postgres]
@@ -68,7 +69,7 @@ def test_worker_sends_due_reminders_once_each(celery_worker_process, smtp_server
 def test_smtp_down_then_back_delivers_everything_once(celery_worker_process, smtp_server, lawyer):
     expected = due_reminders(30, [lawyer])
     smtp_server.down()
-    worker = celery_worker_process(REMINDER_RETRY_BASE_SECONDS=1, REMINDER_MAX_ATTEMPTS=50)
+    worker = celery_worker_process(REMINDER_RETRY_BASE_SECONDS=1, REMINDER_RETRY_MAX_DELAY_SECONDS=2)
     worker.call(SWEEP)
     wait_for(lambda: ReminderDelivery.objects.filter(attempts__gte=1, status="pending").count() == 30)
     assert "Connection refused" in ReminderDelivery.objects.first().last_error
@@ -80,7 +81,7 @@ def test_smtp_down_then_back_delivers_everything_once(celery_worker_process, smt
 def test_smtp_4xx_then_recovery_delivers_everything_once(celery_worker_process, smtp_server, lawyer):
     expected = due_reminders(10, [lawyer])
     smtp_server.fail_with("451 4.3.0 Try again later")
-    worker = celery_worker_process(REMINDER_RETRY_BASE_SECONDS=1, REMINDER_MAX_ATTEMPTS=50)
+    worker = celery_worker_process(REMINDER_RETRY_BASE_SECONDS=1, REMINDER_RETRY_MAX_DELAY_SECONDS=2)
     worker.call(SWEEP)
     wait_for(
         lambda: ReminderDelivery.objects.filter(attempts__gte=2).count() == 10, every=1, then=lambda: worker.call(SWEEP)
@@ -132,3 +133,83 @@ def test_two_sweeps_at_once_send_no_duplicates(celery_worker_process, smtp_serve
     wait_for(lambda: statuses() == {"sent": 200})
     time.sleep(1)
     assert_each_delivered_once(smtp_server, expected)
+
+
+def court_zone_away_from_midnight():
+    """Return a court zone where it is now between 01:00 and 23:00, so no date changes while the test runs."""
+    for name in ["Europe/Moscow", "Asia/Vladivostok", "America/New_York"]:
+        if 1 <= timezone.now().astimezone(zoneinfo.ZoneInfo(name)).hour < 23:
+            return name
+    raise AssertionError("unreachable: these zones are more than two hours apart")
+
+
+def test_deadlines_entered_late_are_reminded_with_the_time_left_by_the_calendar(
+    celery_worker_process, smtp_server, lawyer
+):
+    """Deadlines entered 10, 2, 1 and 0 days before they are due: every email states the real time left."""
+    court = factories.court(timezone=court_zone_away_from_midnight())
+    proceeding = factories.proceeding(factories.case(lead_lawyer=lawyer), court=court)
+    today = timezone.now().astimezone(court.zone).date()
+    wording = {10: "Due in 10 days", 2: "Due in 2 days", 1: "Due tomorrow", 0: "Due today"}
+    for days in wording:
+        deadline = Deadline(case=proceeding.case, proceeding=proceeding, title=f"T-{days}", kind="appeal")
+        deadline.due_on = today + datetime.timedelta(days=days)
+        save_deadline(deadline, actor=lawyer, responsible=[lawyer])
+    worker = celery_worker_process()
+    worker.call(SWEEP)
+    wait_for(lambda: len(smtp_server.messages) == 4)  # one catch-up each, not a burst of every passed offset
+
+    # Then the sweep stops for days (beat was down): every remaining reminder is due at once.
+    waiting = set(ReminderDelivery.objects.filter(status="pending").values_list("deadline__title", flat=True))
+    ReminderDelivery.objects.filter(status="pending").update(send_at=timezone.now() - datetime.timedelta(minutes=1))
+    worker.call(SWEEP)
+    wait_for(lambda: not {"pending", "sending"} & set(statuses()))
+    time.sleep(1)
+    messages = smtp_server.messages
+    assert len(messages) == 4 + len(waiting)  # what piled up for one deadline went out as one reminder
+    assert collections.Counter(message["Message-ID"] for message in messages).most_common(1)[0][1] == 1
+    for message in messages:
+        days = int(message["Subject"].rsplit("T-", 1)[1])
+        assert message["Subject"] == f"{wording[days]}: T-{days}"
+        body = message.get_payload()[0].get_payload(decode=True).decode()
+        assert body.splitlines()[0] == f"{wording[days]}."
+        due_on = formats.date_format(today + datetime.timedelta(days=days), "DATE_FORMAT")
+        assert f"Due: {due_on} until 24:00 ({court.timezone})" in body
+        assert " 1 days" not in body
+    assert collections.Counter(m["Subject"] for m in messages) == collections.Counter(
+        [f"{wording[days]}: T-{days}" for days in wording] + [f"{wording[int(t[2:])]}: {t}" for t in waiting]
+    )
+
+
+# A real outage of a bad SMTP password lasts minutes; the test keeps the server answering 535 for
+# OUTAGE_SECONDS with the retry delays scaled down from 60 s-30 min to 1-2 s, so the worker makes more trial
+# sends during the outage than it would in 10 real minutes with the defaults (about five).
+OUTAGE_SECONDS = 30
+
+
+def test_smtp_refusing_everything_with_535_pauses_then_recovers_losing_and_repeating_nothing(
+    celery_worker_process, smtp_server, lawyer, editor
+):
+    expected = due_reminders(30, [lawyer])
+    smtp_server.refuse_all("535 5.7.8 Authentication credentials invalid")
+    worker = celery_worker_process(REMINDER_RETRY_BASE_SECONDS=1, REMINDER_RETRY_MAX_DELAY_SECONDS=2)
+    worker.call(SWEEP)
+    wait_for(lambda: ReminderOutage.objects.filter(paused_at__isnull=False).exists())
+    outage_ends = time.monotonic() + OUTAGE_SECONDS
+    while time.monotonic() < outage_ends:
+        worker.call(SWEEP)  # what beat does every few minutes
+        time.sleep(1)
+        assert "failed" not in statuses()  # refused reminders wait; none is given up
+    tried = sum(ReminderDelivery.objects.values_list("attempts", flat=True))
+    assert tried < 30 + OUTAGE_SECONDS  # only trial sends while paused, not every row again and again
+    assert not smtp_server.messages
+
+    smtp_server.recover()
+    wait_for(lambda: statuses() == {"sent": 30}, every=1, then=lambda: worker.call(SWEEP))
+    wait_for(lambda: len(smtp_server.messages) == 31)  # the editors' outage alert was retried until it went
+    time.sleep(2)
+    reminders = [message for message in smtp_server.messages if message["Message-ID"] in expected]
+    assert collections.Counter(message["Message-ID"] for message in reminders) == dict.fromkeys(expected, 1)
+    (alert,) = [message for message in smtp_server.messages if message["Message-ID"] not in expected]
+    assert alert["To"] == editor.email and "paused" in alert["Subject"]
+    assert "535 5.7.8 Authentication credentials invalid" in alert.get_payload()[0].get_payload(decode=True).decode()

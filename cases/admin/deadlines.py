@@ -1,15 +1,20 @@
 """Deadlines, their reminder log, calendar overrides and staff profiles."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import reminders
 from ..actions.deadlines import cancel_deadline, complete_deadline
+from ..actions.reminders import resend_deliveries
 from ..models import CalendarOverride, Case, Deadline, ReminderDelivery, UserProfile
 from .mixins import ActionAdmin
 
@@ -103,13 +108,19 @@ class DeadlineAdmin(ActionAdmin, SimpleHistoryAdmin):
 
 @admin.register(ReminderDelivery)
 class ReminderDeliveryAdmin(admin.ModelAdmin):
-    """The delivery log: read-only, so staff can see what went out, what is waiting and what failed."""
+    """The delivery log: read-only, so staff can see what went out, what is waiting and what failed.
+
+    Its one write is the action that re-sends failed reminders.
+    """
 
     list_display = ["deadline", "recipient", "offset_days", "send_at", "status", "attempts", "sent_at", "last_error"]
     list_select_related = ["deadline", "recipient"]
     list_filter = ["status", "offset_days"]
     search_fields = ["deadline__title", "recipient__username", "recipient__email", "message_id"]
     date_hierarchy = "send_at"
+    exclude = ["attempt_log"]
+    readonly_fields = ["attempt_history"]
+    actions = ["resend"]
 
     def has_add_permission(self, request):
         return False
@@ -119,6 +130,49 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_resend_permission(self, request):
+        # Whoever may change deadlines may ask for their reminders again.
+        return request.user.has_perm("cases.change_deadline")
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET" and (outage := reminders.outage.current()):
+            self.message_user(
+                request,
+                _("Reminder emails are paused since %(paused_at)s: the mail server refuses every message (%(error)s).")
+                % {
+                    "paused_at": formats.date_format(timezone.localtime(outage.paused_at), "DATETIME_FORMAT"),
+                    "error": outage.error,
+                },
+                messages.ERROR,
+            )
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("attempt history"))
+    def attempt_history(self, obj):
+        entries = [
+            (
+                formats.date_format(
+                    timezone.localtime(datetime.datetime.fromisoformat(entry["at"])), "DATETIME_FORMAT"
+                ),
+                entry.get("error") or entry.get("note", ""),
+            )
+            for entry in obj.attempt_log
+        ]
+        if not entries:
+            return "-"
+        return format_html("<ol>{}</ol>", format_html_join("", "<li>{}: {}</li>", entries))
+
+    @admin.action(description=_("Re-send selected failed reminders"), permissions=["resend"])
+    def resend(self, request, queryset):
+        resent = resend_deliveries(queryset, actor=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%d failed reminder queued to be sent again.", "%d failed reminders queued to be sent again.", resent
+            )
+            % resent,
+        )
 
 
 @admin.register(CalendarOverride)

@@ -7,6 +7,7 @@ from .deadlines import CalendarOverride, Deadline, ReminderDelivery
 from .parties import Party
 from .people import UserProfile
 from .proceedings import Decision, Filing, Hearing, Proceeding
+from .reminders import ReminderOutage
 from .taxonomy import LegalGround, Technology
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "Proceeding",
     "PublicVersion",
     "ReminderDelivery",
+    "ReminderOutage",
     "Technology",
     "UserProfile",
 ]

@@ -168,6 +168,10 @@ class ReminderDelivery(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    attempt_log = models.JSONField(
+        _("attempt history"), default=list, blank=True, help_text=_("Each failed attempt: when, and the error.")
+    )
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
