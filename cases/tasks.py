@@ -69,3 +69,19 @@ def send_weekly_digest(user_id):
 def write_data_dump():
     """Rebuild the public open-data dump served at /data/."""
     return datadump.write_dump()
+
+
+@shared_task(**EMAIL_RETRY)
+def send_deadline_moved(deadline_id, old, new, cause):
+    """Email a deadline's team that its date moved from old to new because cause."""
+    from .deadlines.notices import send_moved_notice
+
+    return send_moved_notice(deadline_id, old, new, cause)
+
+
+@shared_task
+def recompute_deadlines():
+    """Recompute deadlines computed with an older holiday calendar, or still provisional."""
+    from .actions.deadlines import recompute_for_calendar_update
+
+    return recompute_for_calendar_update()

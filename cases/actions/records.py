@@ -2,7 +2,8 @@
 
 from django.db import transaction
 
-from ..models import Case
+from ..models import Case, Participation
+from .decisions import resync_deadlines
 from .events import case_changed, record_actor
 
 
@@ -25,6 +26,7 @@ def save_record(obj, *, actor):
     obj.full_clean()
     record_actor(obj, actor)
     obj.save()
+    resync_deadlines(obj, actor=actor)
     _changed(obj)
     return obj
 
@@ -35,6 +37,8 @@ def delete_record(obj, *, actor):
     case_id = case_id_of(obj)
     record_actor(obj, actor)
     obj.delete()
+    if isinstance(obj, Participation):
+        resync_deadlines(obj, actor=actor)  # its case may gain or lose deadlines without this party
     if case_id:
         # A deleted case must leave public caches and search too.
         case_changed(case_id)
