@@ -82,6 +82,6 @@ def send_deadline_moved(deadline_id, old, new, cause):
 @shared_task
 def recompute_deadlines():
     """Recompute deadlines computed with an older holiday calendar, or still provisional."""
-    from .actions.deadlines import recompute_for_calendar_update
+    from .actions.calendar import recompute_for_calendar_update
 
     return recompute_for_calendar_update()

@@ -116,7 +116,8 @@ class Deadline(models.Model):
     overdue_notified_at = models.DateTimeField(_("overdue alert sent at"), null=True, blank=True, editable=False)
 
     objects = DeadlineQuerySet.as_manager()
-    history = HistoricalRecords()
+    # A moved deadline's reason names both dates and the cause: longer than the default 100 characters.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["due_on", "due_time", "pk"]
