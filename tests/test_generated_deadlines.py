@@ -457,3 +457,14 @@ def test_confidential_decision_does_not_set_public_outcome(editor):
     save_decision(decision, actor=editor)
     case_obj.refresh_from_db()
     assert case_obj.outcome == ""
+
+
+def test_admin_says_an_old_decisions_deadline_has_passed(editor_client, english_high_court):
+    from tests.admin_posts import change_url, proceeding_post
+
+    row = {"announced_on": "2019-09-04", "result": "dismissed", "is_public": "on"}
+    url = change_url(english_high_court)
+    response = editor_client.post(url, proceeding_post(english_high_court, {"decisions": [row]}), follow=True)
+    messages = [str(message) for message in response.context["messages"]]
+    assert "Appeal deadline 25 Sep 2019 (CPR 52.12) has passed" in messages
+    assert Deadline.objects.get().status == "lapsed"

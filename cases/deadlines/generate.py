@@ -4,6 +4,7 @@ deadlines in step with the decision, its case's parties and the calendar."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -73,9 +74,9 @@ def describe(computation, note, language):
 
 
 def facts_for(case):
-    """Return what the rule table asks about the case's parties."""
+    """Return what the rule table asks about the case's parties, and the participations marked as our clients."""
     participations = list(case.participations.select_related("party"))
-    return {
+    facts = {
         Fact.US_GOVERNMENT_PARTY: any(
             p.party.kind in GOVERNMENT_KINDS
             and p.party.country.code in ("US", "")
@@ -83,25 +84,32 @@ def facts_for(case):
             for p in participations
         ),
         Fact.APPLICANT_CLIENT: any(p.is_client and p.party.kind not in GOVERNMENT_KINDS for p in participations),
-        "clients": [p for p in participations if p.is_client],
     }
+    return facts, [p for p in participations if p.is_client]
 
 
 def client_outcome(decision, clients):
     """Return won, lost, mixed or "" (unknown) for our clients: as entered, else read from a first-instance result."""
+    Outcome = Decision.ClientOutcome
     if decision.client_outcome or not clients:
         return decision.client_outcome
     if decision.proceeding.court.level not in RESULT_READABLE_AT:
-        return Decision.ClientOutcome.UNKNOWN
+        return Outcome.UNKNOWN
     if decision.result in CLAIMANT_WINS:
-        claimant = Decision.ClientOutcome.WON
+        claimant, defendant = Outcome.WON, Outcome.LOST
     elif decision.result in CLAIMANT_LOSES:
-        claimant = Decision.ClientOutcome.LOST
+        claimant, defendant = Outcome.LOST, Outcome.WON
     else:
-        return Decision.ClientOutcome.MIXED
-    opposite = Decision.ClientOutcome.LOST if claimant == Decision.ClientOutcome.WON else Decision.ClientOutcome.WON
-    sides = {claimant if p.role == "plaintiff" else opposite if p.role == "defendant" else "" for p in clients}
-    return sides.pop() if len(sides) == 1 else Decision.ClientOutcome.MIXED if sides <= {claimant, opposite} else ""
+        return Outcome.MIXED
+    sides = set()
+    for participation in clients:
+        if participation.role == "plaintiff":
+            sides.add(claimant)
+        elif participation.role == "defendant":
+            sides.add(defendant)
+        else:
+            return Outcome.UNKNOWN  # an intervener or third party: the result alone does not say
+    return sides.pop() if len(sides) == 1 else Outcome.MIXED
 
 
 # The plan: which rules a decision triggers, for whom, and why -------------------------------------------------
@@ -109,6 +117,8 @@ def client_outcome(decision, clients):
 
 @dataclass
 class Plan:
+    """The rules a decision triggers: for us, for the other side only, and the reasons the admin shows."""
+
     ours: list = field(default_factory=list)  # rule codes to generate for our clients
     theirs: list = field(default_factory=list)  # rule codes only the other side can use (our client won)
     reasons: list = field(default_factory=list)  # (code or "", chosen, message, params) for the admin
@@ -125,7 +135,8 @@ def plan_for(decision):
     if proceeding.procedure == proceeding.Procedure.OTHER:
         plan.notice = gettext_noop("No rule for this procedure: enter its deadlines by hand.")
         return plan
-    court, facts = proceeding.court, facts_for(proceeding.case)
+    court = proceeding.court
+    facts, clients = facts_for(proceeding.case)
     verdicts = choose(
         country=court.country.code,
         procedure=proceeding.procedure,
@@ -133,7 +144,7 @@ def plan_for(decision):
         final=decision.is_final,
         facts=facts,
     )
-    outcome = client_outcome(decision, facts["clients"])
+    outcome = client_outcome(decision, clients)
     for verdict in verdicts:
         params = verdict.params | ({"fact": _(FACT_LABELS[verdict.params["fact"]])} if "fact" in verdict.params else {})
         if verdict.chosen and outcome == Decision.ClientOutcome.WON:
@@ -146,7 +157,7 @@ def plan_for(decision):
             plan.reasons.append((verdict.code, True, verdict.reason, params))
         else:
             plan.reasons.append((verdict.code, False, verdict.reason, params))
-    if not facts["clients"]:
+    if not clients:
         plan.reasons.append(
             ("", False, gettext_noop("No party is marked as our client: deadlines are for both sides."), {})
         )
@@ -218,8 +229,6 @@ def trigger_date(rule, decision):
 
 def check_triggers(decision):
     """Raise ValidationError if a rule this decision triggers refuses its date (e.g. a future date)."""
-    from django.core.exceptions import ValidationError
-
     for code in plan_for(decision).ours:
         rule = get_rule(code)
         try:

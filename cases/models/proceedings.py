@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..deadlines.rules import procedure_fits
 from ..uploads import document_upload_to, validate_document
 from .base import Result
 from .courts import validate_timezone
@@ -82,8 +83,6 @@ class Proceeding(models.Model):
             raise ValidationError(
                 {"appeals_from": _("A proceeding can only appeal from another proceeding of the same case.")}
             )
-        from ..deadlines.rules import procedure_fits
-
         if self.procedure and self.court_id and not procedure_fits(self.procedure, self.court.country.code):
             country = self.court.country.name or _("an international forum")
             raise ValidationError(
