@@ -100,3 +100,19 @@ def write_data_dump():
 def refresh_search_vectors(case_ids):
     """Recompute the search entries of the given cases, e.g. after a party they name was renamed."""
     search.refresh_search_vectors(case_ids)
+
+
+@email_task
+def send_deadline_moved(deadline_id, old, new, cause):
+    """Email a deadline's team that its date moved from old to new because cause."""
+    from .deadlines.notices import send_moved_notice
+
+    return send_moved_notice(deadline_id, old, new, cause)
+
+
+@shared_task
+def recompute_deadlines():
+    """Recompute deadlines computed with an older holiday calendar, or still provisional."""
+    from .actions.calendar import recompute_for_calendar_update
+
+    return recompute_for_calendar_update()

@@ -40,6 +40,7 @@ def proceeding_post(proceeding, rows=None, **fields):
     base = {
         "case": proceeding.case_id,
         "court": proceeding.court_id,
+        "procedure": proceeding.procedure,
         "docket_number": proceeding.docket_number,
         "started_on": proceeding.started_on.isoformat() if proceeding.started_on else "",
         "ended_on": "",

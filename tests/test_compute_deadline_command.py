@@ -1,9 +1,13 @@
 """The compute_deadline and setup_schedules commands."""
 
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
+from cases.deadlines.engine import compute
+from cases.deadlines.rules import RULES, TRIGGER_LABELS
 from cases.models import CalendarOverride
 
 pytestmark = pytest.mark.django_db
@@ -33,12 +37,20 @@ def test_honours_country_wide_staff_override():
     assert "Rolled over 2023-06-15: court closed: Court closed for repairs." in lines
 
 
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_every_rule_code_works_and_names_its_trigger(code):
+    lines = run(code, "2024-03-01")
+    assert lines[0] == compute(RULES[code], datetime.date(2024, 3, 1)).deadline.isoformat()
+    assert lines[2].startswith(f"Trigger ({TRIGGER_LABELS[RULES[code].trigger]}): 2024-03-01.")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (("ru-apeal", "2023-05-15"), "Unknown rule 'ru-apeal'"),
         (("ru-appeal", "15.05.2023"), "not a date"),
         (("ru-appeal", "2999-01-01"), "in the future"),
+        (("ru-koap-complaint", "2023-02-30"), "not a date"),
     ],
 )
 def test_bad_input_is_a_clear_error(args, message):

@@ -4,10 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from .. import reminders
 from ..models import Deadline
 from .events import case_changed, record_actor
+
+CLOSABLE = (Deadline.Status.OPEN, Deadline.Status.LAPSED)
 
 
 def _store(deadline, actor, users, reason=""):
@@ -38,17 +41,41 @@ def save_deadline(deadline, *, actor, responsible=None):
 
 
 @transaction.atomic
-def save_generated_deadline(deadline, *, actor, reason):
-    """Save a deadline a rule computed; missing recipients become a warning, not an error."""
+def save_generated_deadline(deadline, changes, *, actor, cause):
+    """Apply a rule's computed changes to deadline and save it; tell the team when an open date moved.
+
+    cause is a (message, params) pair saying why it was computed again; missing recipients become a warning.
+    """
+    from ..deadlines.generate import cause_text
+
+    old_due, old_status = (deadline.due_on, deadline.status) if deadline.pk else (None, None)
+    for name, value in changes.items():
+        setattr(deadline, name, value)
     deadline.full_clean()
     users = reminders.recipients(deadline, list(deadline.responsible.all()) if deadline.pk else [])
-    problems = " ".join(reminders.recipient_problems(users))
-    deadline.warning = " ".join(filter(None, [deadline.warning, problems]))[:500]
-    return _store(deadline, actor, users, reason)
+    if deadline.status == Deadline.Status.OPEN:
+        problems = " ".join(reminders.recipient_problems(users))
+        deadline.warning = " ".join(filter(None, [deadline.warning, problems]))[:500]
+    moved = old_due is not None and old_due != deadline.due_on
+    with override("en"):
+        because = cause_text(cause)
+        if moved:
+            reason = _("Moved from %(old)s to %(new)s because %(cause)s.")
+        elif old_status is None:
+            reason = _("Generated because %(cause)s.")
+        else:
+            reason = _("Status %(status)s because %(cause)s.")
+        reason %= {"old": old_due, "new": deadline.due_on, "cause": because, "status": deadline.status}
+    _store(deadline, actor, users, reason)
+    if moved and deadline.status == Deadline.Status.OPEN:
+        from ..tasks import send_deadline_moved
+
+        send_deadline_moved.delay_on_commit(deadline.pk, old_due.isoformat(), deadline.due_on.isoformat(), cause)
+    return deadline
 
 
 def _close(deadline, status, actor, reason=""):
-    if deadline.status != Deadline.Status.OPEN:
+    if deadline.status not in CLOSABLE:
         raise ValidationError(_("This deadline is already %(status)s.") % {"status": deadline.get_status_display()})
     deadline.status = status
     _store(deadline, actor, [], reason)  # scheduling a closed deadline cancels its pending reminders

@@ -1,23 +1,46 @@
-"""Recording decisions, and the deadlines they trigger."""
+"""Recording decisions, and keeping the deadlines they trigger in step with them and their case."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from ..deadlines.generate import check_triggers, sync_generated_deadlines
-from ..models import Decision
+from ..deadlines.generate import check_triggers, plan_for, sync_case_deadlines, sync_generated_deadlines
+from ..models import Case, Decision, Participation, Party, Proceeding
 from .events import case_changed, record_actor
 
 
 @transaction.atomic
 def save_decision(decision, *, actor):
-    """Validate and save a new or corrected decision, then create or recompute its generated deadlines."""
+    """Validate and save a new or corrected decision, then create or recompute its generated deadlines.
+
+    Sets `decision.deadline_messages`: what the lawyer must hear, e.g. that a deadline has already passed.
+    """
     decision.full_clean()
     check_triggers(decision)
     record_actor(decision, actor)
     decision.save()
-    sync_generated_deadlines(decision, actor=actor)
+    messages = sync_generated_deadlines(decision, actor=actor)
+    notice = plan_for(decision).notice
+    decision.deadline_messages = [_(notice)] * bool(notice) + messages
     refresh_case_outcome(decision.proceeding.case, actor=actor)
     case_changed(decision.proceeding.case_id)
     return decision
+
+
+def resync_deadlines(obj, *, actor):
+    """Recompute generated deadlines after a change to what chooses their rules: parties, procedure, facts date.
+
+    Whatever order the facts are entered in, the deadlines end up the same.
+    """
+    if isinstance(obj, Case):
+        cases = [obj]
+    elif isinstance(obj, (Participation, Proceeding)):
+        cases = [obj.case]
+    elif isinstance(obj, Party) and obj.pk:
+        cases = Case.objects.filter(participations__party=obj).distinct()
+    else:
+        return
+    for case in cases:
+        sync_case_deadlines(case, actor=actor)
 
 
 def refresh_case_outcome(case, *, actor):

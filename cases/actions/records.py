@@ -3,7 +3,8 @@
 from django.db import transaction
 
 from ..cache import retire_case_pages
-from ..models import Case, Court, LegalGround, Party, Technology
+from ..models import Case, Court, LegalGround, Participation, Party, Technology
+from .decisions import resync_deadlines
 from .events import case_changed, entity_changed, record_actor
 
 # Shared records that cases show: editing one changes the public pages of every case that names it.
@@ -29,6 +30,7 @@ def save_record(obj, *, actor):
     obj.full_clean()
     record_actor(obj, actor)
     obj.save()
+    resync_deadlines(obj, actor=actor)
     _changed(obj)
     return obj
 
@@ -44,6 +46,8 @@ def delete_record(obj, *, actor):
         entity_changed(obj)
     record_actor(obj, actor)
     obj.delete()
+    if isinstance(obj, Participation):
+        resync_deadlines(obj, actor=actor)  # its case may gain or lose deadlines without this party
     if case_id:
         # A deleted case must leave public caches and search too.
         case_changed(case_id)

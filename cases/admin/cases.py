@@ -4,11 +4,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..actions.publishing import can_publish, publish_case, unpublish_case
+from ..deadlines.generate import case_notices
 from ..models import Case, CaseLink, Counsel, Participation, Proceeding
 from .forms import CaseForm, ProceedingInlineFormSet
 from .mixins import ActionAdmin, ScopedTabularInline
@@ -16,7 +19,7 @@ from .mixins import ActionAdmin, ScopedTabularInline
 
 class ParticipationInline(ScopedTabularInline):
     model = Participation
-    fields = ["party", "role", "note", "counsel_names"]
+    fields = ["party", "role", "is_client", "note", "counsel_names"]
     readonly_fields = ["counsel_names"]
     autocomplete_fields = ["party"]
     show_change_link = True
@@ -38,7 +41,7 @@ class ParticipationInline(ScopedTabularInline):
 class ProceedingInline(ScopedTabularInline):
     model = Proceeding
     formset = ProceedingInlineFormSet
-    fields = ["court", "docket_number", "started_on", "ended_on", "appeals_from"]
+    fields = ["court", "procedure", "docket_number", "started_on", "ended_on", "appeals_from"]
     autocomplete_fields = ["court"]
     show_change_link = True
     fk_name = "case"
@@ -76,9 +79,15 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
     ]
     date_hierarchy = "filed_on"
     autocomplete_fields = ["lead_lawyer", "team", "technologies", "grounds", "related_cases"]
-    readonly_fields = ["visibility", "published_at", "last_activity_on", "created_at", "updated_at"]
+    readonly_fields = ["visibility", "published_at", "last_activity_on", "created_at", "updated_at", "deadline_notices"]
     fieldsets = [
-        (None, {"fields": ["title", "title_ru", "original_title", "slug", "country", "status", "outcome", "filed_on"]}),
+        (
+            None,
+            {
+                "fields": ["title", "title_ru", "original_title", "slug", "country", "status", "outcome", "filed_on"]
+                + ["facts_date", "deadline_notices"]
+            },
+        ),
         (_("Summary"), {"fields": ["summary", "summary_ru", "description"]}),
         (_("Subject"), {"fields": ["technologies", "grounds", "related_cases"]}),
         (_("People"), {"fields": ["lead_lawyer", "team"]}),
@@ -87,6 +96,11 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
     ]
     inlines = [ParticipationInline, ProceedingInline, CaseLinkInline]
     actions = ["publish", "unpublish"]
+
+    @admin.display(description=_("deadline notices"))
+    def deadline_notices(self, obj):
+        lines = case_notices(obj) if obj.pk else []
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)) if lines else "-"
 
     def get_changeform_initial_data(self, request):
         # Whoever opens a new case starts on its team; a lawyer could not edit it again otherwise.

@@ -5,7 +5,9 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect
+from django.template.defaultfilters import linebreaksbr
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import reminders
+from ..actions.calendar import delete_calendar_override, save_calendar_override
 from ..actions.deadlines import cancel_deadline, complete_deadline
 from ..actions.reminders import resend_deliveries
 from ..models import CalendarOverride, Case, Deadline, ReminderDelivery, UserProfile
@@ -64,9 +67,9 @@ class DeliveryInline(admin.TabularInline):
 @admin.register(Deadline)
 class DeadlineAdmin(ActionAdmin, SimpleHistoryAdmin):
     form = DeadlineForm
-    list_display = ["title", "case", "due_on", "status", "rule_code", "warning"]
+    list_display = ["title", "case", "due_on", "status", "is_provisional", "rule_code", "warning"]
     list_select_related = ["case"]
-    list_filter = ["status", "kind", "rule_code"]
+    list_filter = ["status", "kind", "is_provisional", "rule_code"]
     search_fields = ["title", "case__title", "case__title_ru"]
     date_hierarchy = "due_on"
     autocomplete_fields = ["case", "proceeding", "responsible"]
@@ -75,8 +78,10 @@ class DeadlineAdmin(ActionAdmin, SimpleHistoryAdmin):
         "rule_code",
         "trigger_date",
         "citation",
-        "explanation",
+        "how_computed",
         "warning",
+        "is_provisional",
+        "calendar_version",
         "source_decision",
         "completed_by",
         "completed_at",
@@ -86,6 +91,10 @@ class DeadlineAdmin(ActionAdmin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(case__in=Case.objects.editable_by(request.user))
+
+    @admin.display(description=_("how it was computed"))
+    def how_computed(self, obj):
+        return linebreaksbr(obj.display_explanation)
 
     def _close(self, request, queryset, action):
         closed = 0
@@ -177,10 +186,23 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(SimpleHistoryAdmin):
+    """Overrides move the deadlines they touch, so every save and delete goes through the calendar actions."""
+
     list_display = ["day", "calendar", "court", "is_open", "reason"]
     list_select_related = ["court"]
     list_filter = ["calendar", "is_open"]
     autocomplete_fields = ["court"]
+
+    def save_model(self, request, obj, form, change):
+        save_calendar_override(obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        delete_calendar_override(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for override in queryset:
+                delete_calendar_override(override, actor=request.user)
 
 
 @admin.register(UserProfile)

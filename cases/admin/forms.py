@@ -24,7 +24,18 @@ class CaseForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["title", "title_ru", "original_title", "slug", "country", "status", "outcome", "filed_on", "summary"]
+        fields = [
+            "title",
+            "title_ru",
+            "original_title",
+            "slug",
+            "country",
+            "status",
+            "outcome",
+            "filed_on",
+            "facts_date",
+        ]
+        fields += ["summary"]
         fields += ["summary_ru", "description", "technologies", "grounds", "related_cases", "lead_lawyer", "team"]
         fields += ["internal_notes"]
         error_messages = {
@@ -169,7 +180,8 @@ class DecisionForm(DocumentForm):
 
     class Meta(DocumentForm.Meta):
         model = Decision
-        fields = ["announced_on", "final_form_on", "result", "is_final", "summary", "document", "is_public"]
+        fields = ["announced_on", "final_form_on", "served_on", "legal_effect_on", "result", "client_outcome"]
+        fields += ["is_final", "summary", "document", "is_public"]
 
 
 class DeadlineInlineForm(DeadlineForm):

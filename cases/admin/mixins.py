@@ -1,6 +1,6 @@
 """What every case admin shares: writes go through the actions, lawyers edit only their own cases."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 
 from ..actions.deadlines import cancel_deadline, complete_deadline, save_deadline
@@ -77,6 +77,7 @@ class ActionAdmin(CaseScopedPermissions):
 
     def save_model(self, request, obj, form, change):
         save_with_action(obj, actor=request.user, form=form)
+        self.report_deadlines(request, obj)
 
     def delete_model(self, request, obj):
         delete_record(obj, actor=request.user)
@@ -93,7 +94,13 @@ class ActionAdmin(CaseScopedPermissions):
         for inline_form in formset.saved_forms:
             self.prepare_inline(inline_form.instance, form.instance)
             save_with_action(inline_form.instance, actor=request.user, form=inline_form)
+            self.report_deadlines(request, inline_form.instance)
         formset.save_m2m()
+
+    def report_deadlines(self, request, obj):
+        """Tell the lawyer what saving a decision did to its deadlines, e.g. that one has already passed."""
+        for message in getattr(obj, "deadline_messages", ()):
+            self.message_user(request, message, messages.WARNING)
 
     def prepare_inline(self, obj, parent):
         """Fill in what an inline record derives from its parent before it is validated and saved."""

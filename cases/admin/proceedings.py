@@ -1,9 +1,13 @@
 """The proceeding page: filings, hearings, decisions and deadlines at one court."""
 
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..deadlines.generate import legal_effect, plan_lines
 from ..models import Deadline, Decision, Filing, Hearing, Proceeding
 from .forms import DeadlineInlineForm, DecisionForm, FilingForm, FilingInlineFormSet, HearingForm, HearingInlineFormSet
 from .mixins import ActionAdmin, ScopedStackedInline, ScopedTabularInline
@@ -51,7 +55,7 @@ class ProceedingAdmin(ActionAdmin, SimpleHistoryAdmin):
     search_fields = ["docket_number", "case__title", "case__title_ru", "court__name"]
     date_hierarchy = "started_on"
     autocomplete_fields = ["case", "court", "appeals_from"]
-    fields = ["case", "court", "docket_number", "started_on", "ended_on", "judges", "appeals_from"]
+    fields = ["case", "court", "procedure", "docket_number", "started_on", "ended_on", "judges", "appeals_from"]
     inlines = [FilingInline, HearingInline, DecisionInline, DeadlineInline]
 
     def prepare_inline(self, obj, parent):
@@ -98,7 +102,28 @@ class HearingAdmin(ProceedingRecordAdmin):
 @admin.register(Decision)
 class DecisionAdmin(ProceedingRecordAdmin):
     form = DecisionForm
-    fields = ["proceeding", "announced_on", "final_form_on", "result", "is_final", "summary", "document", "is_public"]
+    fields = [
+        "proceeding",
+        "announced_on",
+        "final_form_on",
+        "served_on",
+        "legal_effect_on",
+        "effect_computed",
+        "result",
+    ]
+    fields += ["client_outcome", "is_final", "rule_choice", "summary", "document", "is_public"]
+    readonly_fields = ["effect_computed", "rule_choice"]
     list_display = ["__str__", "case", "proceeding", "announced_on", "is_final", "is_public"]
     list_filter = ["result", "is_final", "is_public"]
     date_hierarchy = "announced_on"
+
+    @admin.display(description=_("legal effect (computed)"))
+    def effect_computed(self, obj):
+        if not obj.pk:
+            return "-"
+        day, note = legal_effect(obj)
+        return f"{day} ({gettext(note)})" if day and note else day or gettext("cannot be computed: enter it")
+
+    @admin.display(description=_("deadline rules"))
+    def rule_choice(self, obj):
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in plan_lines(obj))) if obj.pk else "-"

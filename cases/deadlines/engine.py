@@ -4,12 +4,32 @@ import calendar as pycalendar
 import datetime
 from dataclasses import dataclass
 
-from .calendars import WorkCalendar
+from .calendars import WorkCalendar, known_until
 from .rules import TRIGGER_LABELS, MonthEnd, Roll, Unit
 
 
 class TriggerInFuture(ValueError):
     """Raised when a rule forbids a trigger date after today."""
+
+
+class English:
+    """The translator the engine uses by default: messages as written. `django.utils.translation` fits too."""
+
+    @staticmethod
+    def gettext(message):
+        return message
+
+    @staticmethod
+    def ngettext(singular, plural, number):
+        return singular if number == 1 else plural
+
+
+def period_label(period, translator=English):
+    if period.unit is Unit.MONTHS:
+        text = translator.ngettext("%(count)d month", "%(count)d months", period.amount)
+    else:
+        text = translator.ngettext("%(count)d day", "%(count)d days", period.amount)
+    return text % {"count": period.amount}
 
 
 @dataclass(frozen=True)
@@ -19,21 +39,50 @@ class Computation:
     start: datetime.date
     raw_end: datetime.date
     deadline: datetime.date
-    rolled_over: tuple  # (day, reason) for each non-working day the deadline moved past
-    notes: tuple
+    rolled_over: tuple  # a calendars.Closure for each non-working day the deadline moved past
+    unmoved: object  # the Closure of a raw end a no-roll rule leaves where it is, or None
+    provisional_from: int | None  # the first year the computation needs that the calendar does not know yet
 
-    def explanation(self):
+    @property
+    def provisional(self):
+        return self.provisional_from is not None
+
+    def explanation(self, translator=English, language=None):
         """Return the explanation as lines: start, raw end, each roll-over and why, citation."""
+        _ = translator.gettext
         rule, period = self.rule, self.rule.period_for(self.trigger)
         lines = [
-            f"Rule: {rule.code}, {rule.title}.",
-            f"Trigger ({TRIGGER_LABELS[rule.trigger]}): {self.trigger}.",
-            f"Period: {period.label}; counting starts the next day, {self.start}.",
-            f"Raw end: {self.raw_end}.",
-            *self.notes,
+            _("Rule: %(code)s, %(title)s.") % {"code": rule.code, "title": _(rule.title)},
+            _("Trigger (%(label)s): %(date)s.") % {"label": _(TRIGGER_LABELS[rule.trigger]), "date": self.trigger},
+            _("Period: %(period)s; counting starts the next day, %(start)s.")
+            % {"period": period_label(period, translator), "start": self.start},
+            _("Raw end: %(date)s.") % {"date": self.raw_end},
         ]
-        lines += [f"Rolled over {day}: {reason}." for day, reason in self.rolled_over]
-        lines += [f"Deadline: {self.deadline}.", f"Citation: {rule.citation}."]
+        if self.raw_end.day < self.trigger.day and period.unit is Unit.MONTHS:
+            lines.append(
+                _("The final month has no day %(day)d, so the period ends on its last day.") % {"day": self.trigger.day}
+            )
+        if self.unmoved:
+            lines.append(
+                _("%(date)s is %(reason)s; this rule does not move the deadline.")
+                % {"date": self.raw_end, "reason": self.unmoved.describe(_, language)}
+            )
+        lines += [
+            _("Rolled over %(date)s: %(reason)s.") % {"date": closure.day, "reason": closure.describe(_, language)}
+            for closure in self.rolled_over
+        ]
+        if self.provisional:
+            lines.append(
+                _(
+                    "Provisional: the installed calendar does not know %(year)d's transferred days off yet; "
+                    "the date may move when it does."
+                )
+                % {"year": self.provisional_from}
+            )
+        lines += [
+            _("Deadline: %(date)s.") % {"date": self.deadline},
+            _("Citation: %(citation)s.") % {"citation": rule.citation},
+        ]
         return "\n".join(lines)
 
 
@@ -54,15 +103,15 @@ def compute(rule, trigger, *, calendar=None, today=None):
         raw_end = add_months(trigger, period.amount)
     else:
         raw_end = trigger + datetime.timedelta(days=period.amount)
-    notes, rolled, deadline = [], [], raw_end
-    if raw_end.day < trigger.day and period.unit is Unit.MONTHS and rule.month_end is MonthEnd.LAST_DAY:
-        notes.append(f"The final month has no day {trigger.day}, so the period ends on its last day.")
+    assert rule.month_end is MonthEnd.LAST_DAY  # add_months clamps to the last day
+    rolled, unmoved, deadline = [], None, raw_end
     if rule.roll is Roll.NEXT_WORKING_DAY:
-        while reason := calendar.closed_because(deadline):
-            rolled.append((deadline, reason))
+        while closure := calendar.closure(deadline):
+            rolled.append(closure)
             deadline += datetime.timedelta(days=1)
-    elif reason := calendar.closed_because(raw_end):
-        notes.append(f"{raw_end} is {reason}; this rule does not move the deadline.")
+    else:
+        unmoved = calendar.closure(raw_end)
+    last_known = known_until(rule.calendar) if rule.roll is Roll.NEXT_WORKING_DAY else None
     return Computation(
         rule=rule,
         trigger=trigger,
@@ -70,5 +119,6 @@ def compute(rule, trigger, *, calendar=None, today=None):
         raw_end=raw_end,
         deadline=deadline,
         rolled_over=tuple(rolled),
-        notes=tuple(notes),
+        unmoved=unmoved,
+        provisional_from=deadline.year if last_known is not None and deadline.year > last_known else None,
     )

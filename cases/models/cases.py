@@ -52,6 +52,12 @@ class Case(models.Model):
         help_text=_("Overall result so far; recording a final decision updates it."),
     )
     filed_on = models.DateField(_("date filed"), null=True, blank=True)
+    facts_date = models.DateField(
+        _("date of the facts"),
+        null=True,
+        blank=True,
+        help_text=_("When the events complained of happened; the ECHR deadline's Russia warning uses it."),
+    )
     technologies = models.ManyToManyField(
         "cases.Technology", blank=True, related_name="cases", verbose_name=_("technologies")
     )
@@ -206,6 +212,9 @@ class Participation(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("E.g. 'joined on appeal'."))
+    is_client = models.BooleanField(
+        _("our client"), default=False, help_text=_("Appeal deadlines are generated for our clients' side only.")
+    )
 
     history = HistoricalRecords()
 

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .base import in_language
+
 
 def validate_offsets(value):
     """Require a list of distinct whole days between 0 and 365."""
@@ -41,6 +43,9 @@ class Deadline(models.Model):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
+        # Set only by the rules: a generated deadline that had passed when recorded, or no longer applies.
+        LAPSED = "lapsed", _("Passed when recorded")
+        NOT_APPLICABLE = "not_applicable", _("No longer applies")
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("case"))
     proceeding = models.ForeignKey(
@@ -88,6 +93,14 @@ class Deadline(models.Model):
     trigger_date = models.DateField(_("trigger date"), null=True, blank=True, editable=False)
     citation = models.CharField(_("legal citation"), max_length=300, blank=True, editable=False)
     explanation = models.TextField(_("how it was computed"), blank=True, editable=False)
+    explanation_ru = models.TextField(_("how it was computed, in Russian"), blank=True, editable=False)
+    is_provisional = models.BooleanField(
+        _("provisional"),
+        default=False,
+        editable=False,
+        help_text=_("The calendar does not know the deadline's year yet; the date may move when it does."),
+    )
+    calendar_version = models.CharField(_("holiday calendar version"), max_length=20, blank=True, editable=False)
     source_decision = models.ForeignKey(
         "cases.Decision",
         on_delete=models.CASCADE,
@@ -103,7 +116,8 @@ class Deadline(models.Model):
     overdue_notified_at = models.DateTimeField(_("overdue alert sent at"), null=True, blank=True, editable=False)
 
     objects = DeadlineQuerySet.as_manager()
-    history = HistoricalRecords()
+    # A moved deadline's reason names both dates and the cause: longer than the default 100 characters.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["due_on", "due_time", "pk"]
@@ -138,6 +152,10 @@ class Deadline(models.Model):
         if self.due_time:
             return datetime.datetime.combine(self.due_on, self.due_time, tzinfo=self.zone)
         return datetime.datetime.combine(self.due_on + datetime.timedelta(days=1), datetime.time(), tzinfo=self.zone)
+
+    @property
+    def display_explanation(self):
+        return in_language(self.explanation, self.explanation_ru)
 
     def clean(self):
         if self.proceeding_id and self.case_id and self.proceeding.case_id != self.case_id:
@@ -200,6 +218,7 @@ class CalendarOverride(models.Model):
     class Calendar(models.TextChoices):
         RU = "RU", _("Russia")
         US = "US", _("United States federal")
+        US_6103 = "US-6103", _("United States Supreme Court (5 U.S.C. 6103 holidays)")
         GB_ENG = "GB-ENG", _("England and Wales")
 
     calendar = models.CharField(_("calendar"), max_length=10, choices=Calendar.choices)

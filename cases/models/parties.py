@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,12 @@ class Party(models.Model):
         AGENCY = "agency", _("Agency")
         LAW_FIRM = "law_firm", _("Law firm")
 
+    class GovernmentLevel(models.TextChoices):
+        NONE = "", _("Not a government body, or unknown")
+        NATIONAL = "national", _("National or federal")
+        REGIONAL = "regional", _("Regional or state")
+        LOCAL = "local", _("Local (a city, a municipality)")
+
     name = models.CharField(_("name"), max_length=300, help_text=_("Full name as used in court documents."))
     name_ru = models.CharField(_("name in Russian"), max_length=300, blank=True)
     slug = models.SlugField(
@@ -25,6 +32,13 @@ class Party(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     country = CountryField(_("country"), blank=True)
+    government_level = models.CharField(
+        _("government level"),
+        max_length=10,
+        choices=GovernmentLevel.choices,
+        blank=True,
+        help_text=_("For government bodies and agencies: some deadlines depend on it (e.g. FRAP 4(a)(1)(B))."),
+    )
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
 
@@ -47,6 +61,10 @@ class Party(models.Model):
 
     def get_absolute_url(self):
         return reverse("cases:party_detail", args=[self.slug])
+
+    def clean(self):
+        if self.government_level and self.kind not in (self.Kind.GOVERNMENT, self.Kind.AGENCY):
+            raise ValidationError({"government_level": _("Only a government body or agency has a government level.")})
 
     @property
     def display_name(self):

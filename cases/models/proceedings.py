@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..deadlines.rules import procedure_fits
 from ..uploads import document_upload_to, validate_document
 from .base import Result
 from .courts import validate_timezone
@@ -13,6 +14,19 @@ from .queries import CaseChildQuerySet, ProceedingQuerySet
 
 class Proceeding(models.Model):
     """One case before one court; a case's proceedings form its appeal chain."""
+
+    class Procedure(models.TextChoices):
+        UNKNOWN = "", _("Unknown: set it to get deadlines")
+        GPK = "gpk", _("Russia: civil procedure (GPK)")
+        KAS = "kas", _("Russia: administrative cases (KAS)")
+        APK = "apk", _("Russia: commercial courts (APK)")
+        KOAP = "koap", _("Russia: administrative offences (KoAP)")
+        UPK = "upk", _("Russia: criminal procedure (UPK)")
+        FEDERAL_CIVIL = "federal-civil", _("United States: federal civil")
+        STATE = "state", _("United States: state court")
+        CPR = "cpr", _("England and Wales: Civil Procedure Rules")
+        ECHR = "echr", _("European Court of Human Rights")
+        OTHER = "other", _("Other")
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="proceedings", verbose_name=_("case"))
     court = models.ForeignKey(
@@ -23,6 +37,13 @@ class Proceeding(models.Model):
     )
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    procedure = models.CharField(
+        _("procedure"),
+        max_length=20,
+        choices=Procedure.choices,
+        blank=True,
+        help_text=_("Decides which deadline rules apply. Unknown or other: no deadline is generated."),
+    )
     judges = models.CharField(_("judges"), max_length=500, blank=True, help_text=_("Names, separated by commas."))
     appeals_from = models.ForeignKey(
         "self",
@@ -61,6 +82,14 @@ class Proceeding(models.Model):
         if self.appeals_from_id and self.case_id and self.appeals_from.case_id != self.case_id:
             raise ValidationError(
                 {"appeals_from": _("A proceeding can only appeal from another proceeding of the same case.")}
+            )
+        if self.procedure and self.court_id and not procedure_fits(self.procedure, self.court.country.code):
+            country = self.court.country.name or _("an international forum")
+            raise ValidationError(
+                {
+                    "procedure": _("%(procedure)s does not fit a court in %(country)s.")
+                    % {"procedure": self.get_procedure_display(), "country": country}
+                }
             )
 
 
@@ -160,6 +189,12 @@ class Hearing(models.Model):
 class Decision(models.Model):
     """A ruling or judgment that disposes of a proceeding, in whole or in part."""
 
+    class ClientOutcome(models.TextChoices):
+        UNKNOWN = "", _("Unknown")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+        MIXED = "mixed", _("Mixed")
+
     proceeding = models.ForeignKey(
         Proceeding, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("proceeding")
     )
@@ -168,9 +203,30 @@ class Decision(models.Model):
         _("date in final form"),
         null=True,
         blank=True,
-        help_text=_("When the reasoned decision was made. Appeal periods run from this date."),
+        help_text=_("When the reasoned decision was made (US: entered). Russian appeal periods run from it."),
+    )
+    served_on = models.DateField(
+        _("served on our client"),
+        null=True,
+        blank=True,
+        help_text=_("When our client received a copy. KoAP complaints and ECHR applications run from it."),
+    )
+    legal_effect_on = models.DateField(
+        _("took legal effect on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Blank: computed where the law fixes it (appellate rulings: when pronounced). Fill in to override."
+        ),
     )
     result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    client_outcome = models.CharField(
+        _("for our client"),
+        max_length=10,
+        choices=ClientOutcome.choices,
+        blank=True,
+        help_text=_("Blank: worked out from the result at first instance, else unknown. Won: no appeal deadline."),
+    )
     summary = models.TextField(_("summary"), blank=True)
     document = models.FileField(_("document"), upload_to=document_upload_to, blank=True, validators=[validate_document])
     is_final = models.BooleanField(
@@ -190,16 +246,23 @@ class Decision(models.Model):
             models.CheckConstraint(
                 condition=models.Q(final_form_on__isnull=True) | models.Q(final_form_on__gte=models.F("announced_on")),
                 name="decision_final_form_not_before_announcement",
+                violation_error_message=_("The decision cannot be in final form before it was announced."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(served_on__isnull=True) | models.Q(served_on__gte=models.F("announced_on")),
+                name="decision_served_not_before_announcement",
+                violation_error_message=_("A copy cannot be served before the decision was announced."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(legal_effect_on__isnull=True)
+                | models.Q(legal_effect_on__gte=models.F("announced_on")),
+                name="decision_effect_not_before_announcement",
+                violation_error_message=_("A decision cannot take legal effect before it was announced."),
             ),
         ]
 
     def __str__(self):
         return f"{self.get_result_display()}, {self.announced_on}"
-
-    @property
-    def clock_starts_on(self):
-        """Return the date appeal periods run from."""
-        return self.final_form_on or self.announced_on
 
     def clean(self):
         if (

@@ -7,7 +7,7 @@ SWEEP_MINUTES = 2
 
 
 class Command(BaseCommand):
-    help = "Create or update the periodic tasks: reminder sweep, overdue check and weekly digest."
+    help = "Create or update the periodic tasks: reminder sweep, overdue check, digests, dump, recomputation."
 
     def handle(self, *args, **options):
         every_few_minutes, _ = IntervalSchedule.objects.get_or_create(
@@ -28,6 +28,8 @@ class Command(BaseCommand):
             ("Overdue deadline check", "cases.tasks.check_overdue", {"interval": quarter_hour}),
             ("Weekly deadline digest", "cases.tasks.queue_weekly_digests", {"crontab": monday_morning}),
             ("Nightly open-data dump", "cases.tasks.write_data_dump", {"crontab": night}),
+            # A new `holidays` version (or a decree it now knows) can move stored deadlines.
+            ("Daily deadline recomputation", "cases.tasks.recompute_deadlines", {"crontab": morning}),
             ("Daily follower digest", "alerts.tasks.send_digests", {"crontab": morning, "args": '["daily"]'}),
             ("Weekly follower digest", "alerts.tasks.send_digests", {"crontab": monday_morning, "args": '["weekly"]'}),
         ]
