@@ -5,7 +5,8 @@ import datetime
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from .. import reminders
+from ..reminders import recipients
+from ..reminders.content import build_email, language_of
 from ..models import Deadline
 from .generate import cause_text
 
@@ -20,7 +21,7 @@ def send_moved_notice(deadline_id, old, new, cause):
         return 0
     old, new = datetime.date.fromisoformat(old), datetime.date.fromisoformat(new)
     urgent = new < old
-    users = [user for user in reminders.recipients(deadline) if user.email]
+    users = [user for user in recipients(deadline) if user.email]
 
     def subject():
         if urgent:
@@ -32,5 +33,5 @@ def send_moved_notice(deadline_id, old, new, cause):
         context["old_date"] = lambda: formats.date_format(old, "DATE_FORMAT")
         context["new_date"] = lambda: formats.date_format(new, "DATE_FORMAT")
         context["because"] = lambda: cause_text(cause)
-        reminders.build_email("deadline_moved", context, subject, [user.email], reminders.language_of(user)).send()
+        build_email("deadline_moved", context, subject, [user.email], language_of(user)).send()
     return len(users)
