@@ -11,6 +11,14 @@ def case_changed(case_id):
     """Refresh what derives from a case: its latest activity now, the rest after the transaction commits."""
     refresh_last_activity(case_id)
     transaction.on_commit(lambda: _after_commit(case_id))
+    refresh_summary_after_commit(case_id)
+
+
+def refresh_summary_after_commit(case_id):
+    """Refresh the case's facet summary once committed, when its related records (many-to-many too) are saved."""
+    from ..summary import refresh_case_facets
+
+    transaction.on_commit(lambda: refresh_case_facets(case_id))
 
 
 def refresh_last_activity(case_id):

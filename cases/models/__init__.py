@@ -3,6 +3,7 @@
 from .cases import Case, CaseLink, Counsel, Participation
 from .courts import Court
 from .deadlines import CalendarOverride, Deadline, ReminderDelivery
+from .facets import CaseFacet, FacetCount
 from .parties import Party
 from .people import UserProfile
 from .proceedings import Decision, Filing, Hearing, Proceeding
@@ -11,11 +12,13 @@ from .taxonomy import LegalGround, Technology
 __all__ = [
     "CalendarOverride",
     "Case",
+    "CaseFacet",
     "CaseLink",
     "Counsel",
     "Court",
     "Deadline",
     "Decision",
+    "FacetCount",
     "Filing",
     "Hearing",
     "LegalGround",

@@ -25,6 +25,7 @@ from cases.models import (
     Technology,
 )
 from cases.search import refresh_search_vectors
+from cases.summary import recount_all, write_case_facets
 
 # (country, weight, time zone): most cases in a few countries, a long tail elsewhere.
 COUNTRIES = [
@@ -535,8 +536,10 @@ class Command(BaseCommand):
             with transaction.atomic():
                 batch = generator.batch(min(BATCH, cases - made))
             refresh_search_vectors([case.pk for case in batch])
+            write_case_facets([case.pk for case in batch])
             made += len(batch)
             self.stdout.write(f"{made}/{cases} cases ({time.monotonic() - started:.0f}s)")
+        recount_all()
         compact_cases()
         invalidate_public_pages()
         self.stdout.write(
