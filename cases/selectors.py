@@ -28,11 +28,16 @@ from .models import (
 )
 from .models.proceedings import Proceeding
 
+# Long or internal columns no list shows; records (API, exports) load the long text they show back.
+LIST_DEFERRED = ("search_vector", "internal_notes", "description", "original_title")
+NEVER_SHOWN = ("search_vector", "internal_notes")
+
 
 def public_cases():
     """Return published cases with what a list row shows, newest activity first."""
     return (
         Case.objects.public()
+        .defer(*LIST_DEFERRED)
         .prefetch_related("technologies")
         .order_by(F("last_activity_on").desc(nulls_last=True), "title", "pk")
     )
@@ -67,16 +72,27 @@ def _participations():
     )
 
 
-def with_public_records(cases):
-    """Return cases (already public) with everything a case page, API record or export shows prefetched."""
-    return cases.prefetch_related(
-        Prefetch("proceedings", queryset=_public_proceedings(), to_attr="public_proceedings"),
-        Prefetch("participations", queryset=_participations()),
-        Prefetch("related_cases", queryset=Case.objects.public().order_by("title"), to_attr="public_related"),
-        "technologies",
-        "grounds",
-        "links",
-    )
+def _record_prefetches():
+    """Return {record field: prefetch} for the related data of a case record."""
+    return {
+        "proceedings": Prefetch("proceedings", queryset=_public_proceedings(), to_attr="public_proceedings"),
+        "parties": Prefetch("participations", queryset=_participations()),
+        "related_cases": Prefetch(
+            "related_cases", queryset=Case.objects.public().order_by("title"), to_attr="public_related"
+        ),
+        "technologies": "technologies",
+        "grounds": "grounds",
+        "links": "links",
+    }
+
+
+def with_public_records(cases, fields=None):
+    """Return cases (already public) with everything a case page, API record or export shows prefetched.
+
+    `fields` (record field names) limits the prefetches to what those fields show; None means all.
+    """
+    prefetches = [lookup for name, lookup in _record_prefetches().items() if fields is None or name in fields]
+    return cases.defer(None).defer(*NEVER_SHOWN).prefetch_related(None).prefetch_related(*prefetches)
 
 
 def public_case_detail(slug):
@@ -177,22 +193,37 @@ def public_party(slug):
     return _get_or_404(public_parties(), slug)
 
 
-def public_party_roles(party):
-    """Return [(role label, [case, ...]), ...] for a party's published cases; counsel roles come last."""
-    roles = {}
-    participations = (
-        Participation.objects.filter(party=party, case__in=Case.objects.public().values("pk"))
-        .select_related("case")
-        .order_by("role", "case__title")
+def public_party_cases(party):
+    """Return a party's published cases, where it takes part or acts as counsel, in the list's order."""
+    return public_cases().filter(
+        Q(pk__in=Participation.objects.filter(party=party).values("case_id"))
+        | Q(pk__in=Counsel.objects.filter(organisation=party).values("participation__case_id"))
     )
-    for participation in participations:
-        roles.setdefault(participation.get_role_display(), []).append(participation.case)
-    counsel_cases = (
-        Case.objects.public().filter(participations__counsel__organisation=party).distinct().order_by("title")
+
+
+def public_party_roles(party, cases):
+    """Return [(role label, [case, ...]), ...] for party in cases (e.g. a page of public_party_cases()).
+
+    Roles come in their usual order and counsel last; cases keep the order they were given in.
+    """
+    cases = list(cases)
+    ids = [case.pk for case in cases]
+    roles_of = {}
+    for case_id, role in Participation.objects.filter(party=party, case__in=ids).values_list("case_id", "role"):
+        roles_of.setdefault(role, set()).add(case_id)
+    roles = [
+        (label, [case for case in cases if case.pk in roles_of[role]])
+        for role, label in Participation.Role.choices
+        if role in roles_of
+    ]
+    counsel = set(
+        Counsel.objects.filter(organisation=party, participation__case__in=ids).values_list(
+            "participation__case_id", flat=True
+        )
     )
-    if counsel_cases:
-        roles[gettext("Counsel")] = list(counsel_cases)
-    return list(roles.items())
+    if counsel:
+        roles.append((gettext("Counsel"), [case for case in cases if case.pk in counsel]))
+    return roles
 
 
 def public_court(slug):

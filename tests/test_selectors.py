@@ -77,7 +77,7 @@ def test_party_only_in_a_draft_is_404(story):
 def test_party_roles_list_public_cases_only(story):
     party = story["case"].participations.get().party
     f.participation(story["draft"], party=party)
-    [(role, cases)] = selectors.public_party_roles(party)
+    [(role, cases)] = selectors.public_party_roles(party, selectors.public_party_cases(party))
     assert cases == [story["case"]]
 
 
@@ -85,7 +85,7 @@ def test_counsel_organisation_is_a_public_party(story):
     ngo = f.party(name="Agora", kind="ngo")
     story["case"].participations.get().counsel.create(name="Kirill Koroteev", organisation=ngo)
     assert selectors.public_party(ngo.slug) == ngo
-    assert dict(selectors.public_party_roles(ngo))["Counsel"] == [story["case"]]
+    assert dict(selectors.public_party_roles(ngo, selectors.public_party_cases(ngo)))["Counsel"] == [story["case"]]
 
 
 def test_latest_events_skip_confidential_filings(story):

@@ -127,7 +127,8 @@ class CaseViewSet(PublicViewSet):
     control_parameters = {"format", "fields"}
 
     def get_queryset(self):
-        return selectors.with_public_records(selectors.public_cases())
+        # Prefetch only what the asked-for fields show.
+        return selectors.with_public_records(selectors.public_cases(), fields=self.selected_fields())
 
     def get_serializer(self, *args, **kwargs):
         return super().get_serializer(*args, fields=self.selected_fields(), **kwargs)

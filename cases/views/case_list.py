@@ -1,12 +1,12 @@
 """The filterable case list and its CSV download."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from .. import exports
 from ..cache import cache_public_page
 from ..filters import CaseFilter, Sort
 from .facets import active_filters, facet_groups
+from .paging import page_of
 
 PAGE_SIZE = 25
 
@@ -16,7 +16,7 @@ def case_list(request):
     """List published cases with facet counts, search, sorting and pagination."""
     filterset = CaseFilter(request.GET, request=request)
     cases = filterset.qs
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(cases, PAGE_SIZE, request.GET.get("page"))
     data = filterset.form.cleaned_data
     context = {
         "filterset": filterset,
