@@ -9,6 +9,8 @@ from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 
 from . import exports, selectors
 
@@ -120,5 +122,13 @@ def data_file(request, name):
     path = dump_dir() / name
     if not path.is_file():
         raise Http404
-    response = FileResponse(path.open("rb"), content_type=FILES[name], as_attachment=name != "README.md")
+    stat = path.stat()
+    # A new dump replaces the file, so its time and size tell versions apart.
+    etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+    response = get_conditional_response(request, etag=etag, last_modified=int(stat.st_mtime))
+    if response is None:
+        response = FileResponse(path.open("rb"), content_type=FILES[name], as_attachment=name != "README.md")
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(stat.st_mtime)
+    patch_cache_control(response, public=True)
     return response

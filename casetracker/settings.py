@@ -58,6 +58,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # ETag and 304s for what the next one marks cacheable (cases/http.py).
+    "django.middleware.http.ConditionalGetMiddleware",
+    "cases.http.HttpCachingMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -113,6 +116,10 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
+# What public responses tell browsers and proxies (cases/http.py): fresh for HTTP_MAX_AGE seconds, then
+# served stale for up to HTTP_STALE_SECONDS more while the proxy revalidates.
+HTTP_MAX_AGE = env.int("HTTP_MAX_AGE", default=60)
+HTTP_STALE_SECONDS = env.int("HTTP_STALE_SECONDS", default=300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

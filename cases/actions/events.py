@@ -15,10 +15,19 @@ def case_changed(case_id):
 
 
 def refresh_summary_after_commit(case_id):
-    """Refresh the case's facet summary once committed, when its related records (many-to-many too) are saved."""
+    """Refresh the case's facet summary and the public Last-Modified time once committed.
+
+    After the commit, the case's related records (many-to-many too) are saved.
+    """
+    transaction.on_commit(lambda: _refresh_summary(case_id))
+
+
+def _refresh_summary(case_id):
+    from ..http import public_data_changed
     from ..summary import refresh_case_facets
 
-    transaction.on_commit(lambda: refresh_case_facets(case_id))
+    refresh_case_facets(case_id)
+    public_data_changed()
 
 
 def refresh_last_activity(case_id):
