@@ -10,6 +10,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "casetracker.replicas.ReplicaMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "casetracker.storage.UploadFailureMiddleware",
@@ -101,6 +103,12 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # Recover from a restarted PostgreSQL without a 500 on the first request after it.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Read replicas (casetracker/replicas.py): comma-separated URLs; anonymous page views read from them.
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    DATABASES[f"replica_{_number}"] = env.db_url_config(_url) | {"CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
+    DATABASES[f"replica_{_number}"]["TEST"] = {"MIRROR": "default"}
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["casetracker.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env.str("CACHE_URL", default="")
@@ -199,6 +207,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One queue per kind of work, so each can get its own workers (docs/operations.md). A worker started without
+# -Q consumes every queue listed here, as one worker did before the split.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "reminders", "alerts", "dump")]
+CELERY_TASK_ROUTES = {
+    "cases.tasks.write_data_dump": {"queue": "dump"},
+    "cases.tasks.*": {"queue": "reminders"},
+    "alerts.tasks.*": {"queue": "alerts"},
+}
 
 # Deadline reminders (cases/reminders.py). A claimed row whose send never finished is claimed again after
 # the lease; failed sends retry with exponential backoff and jitter, up to the attempt limit.
