@@ -16,6 +16,8 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from django.utils.translation import gettext
 
 from . import exports, selectors
@@ -181,7 +183,17 @@ def data_file(request, name):
         content = _current_file(source, FORMATS[name], index, stale, fresh)
         response = StreamingHttpResponse(content, content_type=FILES[name])
     else:
+        # Unchanged since it was written: the file's time and size tell versions apart.
+        stat = os.fstat(source.fileno())
+        etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+        response = get_conditional_response(request, etag=etag, last_modified=int(stat.st_mtime))
+        if response is not None:
+            source.close()
+            return response
         response = FileResponse(source, content_type=FILES[name])
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(stat.st_mtime)
+        patch_cache_control(response, public=True)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from . import selectors
-from .models import Case, Court
+from .models import Case, Court, Participation, Proceeding
 from .models.base import Result
 from .search import search_cases
 
@@ -50,35 +50,37 @@ class CaseFilter(filters.FilterSet):
     """Filter published cases by facet, full-text query and sort order."""
 
     q = filters.CharFilter(label=_("Search terms"), method="filter_q", max_length=Q_MAX_LENGTH)
-    country = filters.MultipleChoiceFilter(label=_("Country"), choices=_country_choices)
+    # A case has one country, status, outcome and year, so those filters need no DISTINCT; the many-valued
+    # ones select case ids in a subquery instead of joining, so they need none either (DISTINCT would stop
+    # the list from reading its sort order off an index).
+    country = filters.MultipleChoiceFilter(label=_("Country"), choices=_country_choices, distinct=False)
     technology = filters.ModelMultipleChoiceFilter(
         label=_("Technology"),
-        field_name="technologies__slug",
         to_field_name="slug",
         queryset=lambda request: selectors.public_technologies(),
-        distinct=True,
+        method="filter_linked",
     )
     ground = filters.ModelMultipleChoiceFilter(
         label=_("Right or ground"),
-        field_name="grounds__slug",
         to_field_name="slug",
         queryset=lambda request: selectors.public_grounds(),
-        distinct=True,
+        method="filter_linked",
     )
     court_level = filters.MultipleChoiceFilter(
-        label=_("Court level"), field_name="proceedings__court__level", choices=Court.Level.choices, distinct=True
+        label=_("Court level"), choices=Court.Level.choices, method="filter_linked"
     )
-    status = filters.MultipleChoiceFilter(label=_("Status"), choices=Case.Status.choices)
-    outcome = filters.MultipleChoiceFilter(label=_("Outcome"), choices=Result.choices)
-    year = filters.MultipleChoiceFilter(label=_("Year filed"), field_name="filed_on__year", choices=YEAR_CHOICES)
+    status = filters.MultipleChoiceFilter(label=_("Status"), choices=Case.Status.choices, distinct=False)
+    outcome = filters.MultipleChoiceFilter(label=_("Outcome"), choices=Result.choices, distinct=False)
+    year = filters.MultipleChoiceFilter(
+        label=_("Year filed"), field_name="filed_on__year", choices=YEAR_CHOICES, distinct=False
+    )
     filed_after = filters.DateFilter(label=_("Filed on or after"), field_name="filed_on", lookup_expr="gte")
     filed_before = filters.DateFilter(label=_("Filed on or before"), field_name="filed_on", lookup_expr="lte")
     party = filters.ModelMultipleChoiceFilter(
         label=_("Party"),
-        field_name="participations__party__slug",
         to_field_name="slug",
         queryset=lambda request: selectors.public_parties(),
-        distinct=True,
+        method="filter_linked",
     )
     sort = filters.ChoiceFilter(label=_("Sort by"), choices=Sort.CHOICES, method="filter_sort", empty_label=None)
 
@@ -93,6 +95,19 @@ class CaseFilter(filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return search_cases(queryset, value.strip())
+
+    def filter_linked(self, queryset, name, value):
+        if not value:  # an empty queryset of choices when the filter is not used
+            return queryset
+        if name == "technology":
+            links = Case.technologies.through.objects.filter(technology__in=value)
+        elif name == "ground":
+            links = Case.grounds.through.objects.filter(legalground__in=value)
+        elif name == "court_level":
+            links = Proceeding.objects.filter(court__level__in=value)
+        else:
+            links = Participation.objects.filter(party__in=value)
+        return queryset.filter(pk__in=links.values("case_id"))
 
     def filter_sort(self, queryset, name, value):
         # Applied last in filter_queryset, once every other filter has run.

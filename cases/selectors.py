@@ -9,18 +9,35 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q
-from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils.translation import gettext
 
-from .models import Case, Counsel, Court, Decision, Filing, Hearing, LegalGround, Participation, Party, Technology
+from .models import (
+    Case,
+    CaseFacet,
+    Counsel,
+    Court,
+    Decision,
+    FacetCount,
+    Filing,
+    Hearing,
+    LegalGround,
+    Participation,
+    Party,
+    Technology,
+)
 from .models.proceedings import Proceeding
+
+# Long or internal columns no list shows; records (API, exports) load the long text they show back.
+LIST_DEFERRED = ("search_vector", "internal_notes", "description", "original_title")
+NEVER_SHOWN = ("search_vector", "internal_notes")
 
 
 def public_cases():
     """Return published cases with what a list row shows, newest activity first."""
     return (
         Case.objects.public()
+        .defer(*LIST_DEFERRED)
         .prefetch_related("technologies")
         .order_by(F("last_activity_on").desc(nulls_last=True), "title", "pk")
     )
@@ -56,16 +73,27 @@ def _participations():
     )
 
 
-def with_public_records(cases):
-    """Return cases (already public) with everything a case page, API record or export shows prefetched."""
-    return cases.prefetch_related(
-        Prefetch("proceedings", queryset=_public_proceedings(), to_attr="public_proceedings"),
-        Prefetch("participations", queryset=_participations()),
-        Prefetch("related_cases", queryset=Case.objects.public().order_by("title"), to_attr="public_related"),
-        "technologies",
-        "grounds",
-        "links",
-    )
+def _record_prefetches():
+    """Return {record field: prefetch} for the related data of a case record."""
+    return {
+        "proceedings": Prefetch("proceedings", queryset=_public_proceedings(), to_attr="public_proceedings"),
+        "parties": Prefetch("participations", queryset=_participations()),
+        "related_cases": Prefetch(
+            "related_cases", queryset=Case.objects.public().order_by("title"), to_attr="public_related"
+        ),
+        "technologies": "technologies",
+        "grounds": "grounds",
+        "links": "links",
+    }
+
+
+def with_public_records(cases, fields=None):
+    """Return cases (already public) with everything a case page, API record or export shows prefetched.
+
+    `fields` (record field names) limits the prefetches to what those fields show; None means all.
+    """
+    prefetches = [lookup for name, lookup in _record_prefetches().items() if fields is None or name in fields]
+    return cases.defer(None).defer(*NEVER_SHOWN).prefetch_related(None).prefetch_related(*prefetches)
 
 
 def public_case_detail(slug):
@@ -174,22 +202,37 @@ def public_party(slug):
     return _get_or_404(public_parties(), slug)
 
 
-def public_party_roles(party):
-    """Return [(role label, [case, ...]), ...] for a party's published cases; counsel roles come last."""
-    roles = {}
-    participations = (
-        Participation.objects.filter(party=party, case__in=Case.objects.public().values("pk"))
-        .select_related("case")
-        .order_by("role", "case__title")
+def public_party_cases(party):
+    """Return a party's published cases, where it takes part or acts as counsel, in the list's order."""
+    return public_cases().filter(
+        Q(pk__in=Participation.objects.filter(party=party).values("case_id"))
+        | Q(pk__in=Counsel.objects.filter(organisation=party).values("participation__case_id"))
     )
-    for participation in participations:
-        roles.setdefault(participation.get_role_display(), []).append(participation.case)
-    counsel_cases = (
-        Case.objects.public().filter(participations__counsel__organisation=party).distinct().order_by("title")
+
+
+def public_party_roles(party, cases):
+    """Return [(role label, [case, ...]), ...] for party in cases (e.g. a page of public_party_cases()).
+
+    Roles come in their usual order and counsel last; cases keep the order they were given in.
+    """
+    cases = list(cases)
+    ids = [case.pk for case in cases]
+    roles_of = {}
+    for case_id, role in Participation.objects.filter(party=party, case__in=ids).values_list("case_id", "role"):
+        roles_of.setdefault(role, set()).add(case_id)
+    roles = [
+        (label, [case for case in cases if case.pk in roles_of[role]])
+        for role, label in Participation.Role.choices
+        if role in roles_of
+    ]
+    counsel = set(
+        Counsel.objects.filter(organisation=party, participation__case__in=ids).values_list(
+            "participation__case_id", flat=True
+        )
     )
-    if counsel_cases:
-        roles[gettext("Counsel")] = list(counsel_cases)
-    return list(roles.items())
+    if counsel:
+        roles.append((gettext("Counsel"), [case for case in cases if case.pk in counsel]))
+    return roles
 
 
 def public_court(slug):
@@ -240,91 +283,95 @@ def public_case_for_feed(slug):
 
 def headline_counts():
     """Return counts for the home page: published cases, countries, decided cases."""
-    cases = Case.objects.public()
-    return cases.aggregate(
-        cases=Count("pk"),
-        countries=Count("country", distinct=True),
-        decided=Count("pk", filter=~Q(outcome="")),
+    counts = FacetCount.objects.filter(facet__in=["status", "country", "outcome"]).values_list(
+        "facet", "value", "cases"
     )
+    cases = sum(n for facet, _value, n in counts if facet == "status")  # every case has one status
+    undecided = sum(n for facet, value, n in counts if facet == "outcome" and value == "")
+    return {
+        "cases": cases,
+        "countries": sum(1 for facet, _value, _n in counts if facet == "country"),
+        "decided": cases - undecided,
+    }
 
 
 FACETS = ("country", "technology", "ground", "court_level", "status", "outcome", "year", "party")
+# Facets whose summary values are record ids, shown by the record's slug and names.
+NAMED = {"technology": Technology, "ground": LegalGround, "party": Party}
 
 
-def facet_count(queryset, facet, *, limit=None, values=None):
-    """Return [(value, row, count), ...] for one facet over the cases in queryset (which must be public).
+def facet_count(cases, facet, *, limit=None, values=None, where=None):
+    """Return [(value, row, count), ...] for one facet over published cases, read from the facet summary.
 
-    Counts are of distinct cases, highest first; only values with at least one case appear. `limit` keeps the
-    top rows only; `values` counts just those values. Rows of technologies, grounds and parties also carry
-    `name` and `name_ru`.
+    `cases` is a public queryset to count within, or None for every published case; `where` maps other facets
+    to the summary values a case must have one of (each facet narrows further). Counts are of distinct cases,
+    highest first (years: newest first); only values with at least one case appear. `limit` keeps the top rows
+    only; `values` counts just those values. Rows of technologies, grounds and parties carry their slug as the
+    value, and `name` and `name_ru`.
     """
-    rows = _facet_rows(queryset, facet)
+    if cases is None and not where:
+        rows = FacetCount.objects.filter(facet=facet).values("value", n=F("cases"))
+    else:
+        rows = CaseFacet.objects.filter(facet=facet)
+        if cases is not None:
+            rows = rows.filter(case__in=cases.order_by().values("pk"))
+        for other, wanted in (where or {}).items():
+            rows = rows.filter(case__in=CaseFacet.objects.filter(facet=other, value__in=wanted).values("case_id"))
+        rows = rows.values("value").annotate(n=Count("*"))
     if values is not None:
-        rows = rows.filter(value__in=values)
-    rows = rows[:limit] if limit else rows
-    return [(row["value"], row, row["n"]) for row in rows if row["value"] not in (None, "")]
-
-
-def _facet_rows(queryset, facet):
-    ids = queryset.order_by().values("pk")
-    cases = Case.objects.filter(pk__in=ids)
-    # Counting on the link tables avoids joining each one to the cases table.
-    if facet == "technology":
-        links = Case.technologies.through.objects.filter(case__in=ids)
-        return _count(links, "technology__slug", "case_id", named="technology")
-    if facet == "ground":
-        links = Case.grounds.through.objects.filter(case__in=ids)
-        return _count(links, "legalground__slug", "case_id", named="legalground")
-    if facet == "court_level":
-        return _count(Proceeding.objects.filter(case__in=ids), "court__level", "case_id", distinct=True)
-    if facet == "party":
-        participations = Participation.objects.filter(case__in=ids)
-        return _count(participations, "party__slug", "case_id", named="party", distinct=True)
+        values = [str(value) for value in values]
+        rows = rows.filter(value__in=_summary_values(facet, values) if facet in NAMED else values)
+    rows = rows.exclude(value="").order_by(*(["-value"] if facet == "year" else ["-n", "value"]))
+    rows = list(rows[:limit] if limit else rows)
     if facet == "year":
-        return _count_years(cases)
-    if facet in ("country", "status", "outcome"):
-        return _count(cases, facet, "pk")
-    raise ValueError(f"Unknown facet {facet!r}.")
+        return [(int(row["value"]), row, row["n"]) for row in rows]
+    if facet in NAMED:
+        return _named_rows(NAMED[facet], rows)
+    return [(row["value"], row, row["n"]) for row in rows]
 
 
-def _count(rows, value, counted, *, named=None, distinct=False):
-    fields = {"value": F(value)}
-    if named:
-        fields |= {"name": F(f"{named}__name"), "name_ru": F(f"{named}__name_ru")}
-    return rows.values(**fields).annotate(n=Count(counted, distinct=distinct)).order_by("-n", "value")
+def _summary_values(facet, slugs):
+    return [str(pk) for pk in NAMED[facet].objects.filter(slug__in=slugs).values_list("pk", flat=True)]
 
 
-def _count_years(cases):
-    """Return rows of {value: year, n} for cases by year filed, newest year first."""
-    return (
-        cases.exclude(filed_on__isnull=True)
-        .annotate(value=ExtractYear("filed_on"))
-        .values("value")
-        .annotate(n=Count("pk"))
-        .order_by("-value")
-    )
+def _named_rows(model, rows):
+    names = {
+        str(obj["pk"]): obj
+        for obj in model.objects.filter(pk__in=[row["value"] for row in rows]).values("pk", "slug", "name", "name_ru")
+    }
+    return [
+        (names[row["value"]]["slug"], {**names[row["value"]], "n": row["n"]}, row["n"])
+        for row in rows
+        if row["value"] in names
+    ]
+
+
+def summary_values(facet, values):
+    """Return the facet summary's values for filter values: record ids for named facets, else the values."""
+    if facet in NAMED:
+        return [str(value.pk) if hasattr(value, "pk") else value for value in values]
+    return [str(value) for value in values]
 
 
 def public_stats():
     """Return the numbers behind /stats/: by year and outcome, by technology, by country."""
-    cases = Case.objects.public()
-    by_year_outcome = (
-        cases.exclude(filed_on__isnull=True)
-        .annotate(year=ExtractYear("filed_on"))
-        .values("year", "outcome")
-        .annotate(n=Count("pk"))
-        .order_by("year", "outcome")
-    )
-    by_technology = (
-        Technology.objects.filter(cases__in=cases.values("pk"))
-        .annotate(n=Count("cases", distinct=True))
-        .order_by("-n", "name")
-    )
-    by_country = cases.values("country").annotate(n=Count("pk")).order_by("-n", "country")
+    counts = FacetCount.objects.filter(facet__in=["year_outcome", "technology", "country"]).order_by("-cases", "value")
+    by_year_outcome, by_technology, by_country = [], {}, []
+    for count in counts:
+        if count.facet == "year_outcome":
+            year, outcome = count.value.split(":", 1)
+            by_year_outcome.append({"year": int(year), "outcome": outcome, "n": count.cases})
+        elif count.facet == "technology":
+            by_technology[int(count.value)] = count.cases
+        else:
+            by_country.append({"country": count.value, "n": count.cases})
+    technologies = Technology.objects.in_bulk(by_technology)
+    for pk, technology in technologies.items():
+        technology.n = by_technology[pk]
     return {
-        "by_year_outcome": list(by_year_outcome),
-        "by_technology": list(by_technology),
-        "by_country": list(by_country),
+        "by_year_outcome": sorted(by_year_outcome, key=lambda row: (row["year"], row["outcome"])),
+        "by_technology": sorted(technologies.values(), key=lambda technology: (-technology.n, technology.name)),
+        "by_country": by_country,
     }
 
 

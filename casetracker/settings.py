@@ -10,6 +10,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -59,6 +60,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # ETag and 304s for what the next one marks cacheable (cases/http.py).
+    "django.middleware.http.ConditionalGetMiddleware",
+    "cases.http.HttpCachingMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, locale, CSRF, OTP and axes: a cached anonymous page costs none of their work.
@@ -68,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "casetracker.replicas.ReplicaMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "casetracker.storage.UploadFailureMiddleware",
@@ -101,6 +106,12 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # Recover from a restarted PostgreSQL without a 500 on the first request after it.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Read replicas (casetracker/replicas.py): comma-separated URLs; anonymous page views read from them.
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    DATABASES[f"replica_{_number}"] = env.db_url_config(_url) | {"CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
+    DATABASES[f"replica_{_number}"]["TEST"] = {"MIRROR": "default"}
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["casetracker.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env.str("CACHE_URL", default="")
@@ -125,6 +136,11 @@ if not CACHE_URL:
 # Reverse proxies in front of the site that append to X-Forwarded-For; the client address is read through
 # them (casetracker/clientip.py) by the API throttle, the follow form's limit and the login lockout.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# What public responses tell browsers and proxies (cases/http.py): fresh for HTTP_MAX_AGE seconds, then
+# served stale for up to HTTP_STALE_SECONDS more while the proxy revalidates.
+HTTP_MAX_AGE = env.int("HTTP_MAX_AGE", default=60)
+HTTP_STALE_SECONDS = env.int("HTTP_STALE_SECONDS", default=300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -204,6 +220,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One queue per kind of work, so each can get its own workers (docs/operations.md). A worker started without
+# -Q consumes every queue listed here, as one worker did before the split.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "reminders", "alerts", "dump")]
+CELERY_TASK_ROUTES = {
+    "cases.tasks.write_data_dump": {"queue": "dump"},
+    "cases.tasks.*": {"queue": "reminders"},
+    "alerts.tasks.*": {"queue": "alerts"},
+}
 
 # Deadline reminders (cases/reminders/). A claimed row whose send never finished is claimed again after
 # the lease; failed sends (and editors' alerts) retry with exponential backoff and jitter, from the base delay
@@ -232,6 +256,9 @@ ALERTS_RATE_PER_ADDRESS = env.int("ALERTS_RATE_PER_ADDRESS", default=3)
 ALERTS_RATE_WINDOW = env.int("ALERTS_RATE_WINDOW", default=3600)
 # The nightly open-data dump (cases/datadump.py), served at /data/.
 DATA_DUMP_ROOT = env.path("DATA_DUMP_ROOT", default=VAR_DIR / "data")
+# Most cases one streamed export may hold: at the export rate in docs/benchmarks.md it must finish well within
+# gunicorn's worker timeout, or the download would be cut off. Larger lists point to the dump.
+EXPORT_MAX_CASES = env.int("EXPORT_MAX_CASES", default=2000)
 OPEN_DATA_LICENCE = env.str(
     "OPEN_DATA_LICENCE",
     default="Creative Commons Attribution 4.0 International (CC BY 4.0), https://creativecommons.org/licenses/by/4.0/",

@@ -196,3 +196,12 @@ def test_entity_lists_query_counts_do_not_grow_with_data(client, django_assert_m
     for path in ("/api/v1/parties/", "/api/v1/courts/", "/api/v1/technologies/"):
         with django_assert_max_num_queries(3):
             assert client.get(path).status_code == 200
+
+
+def test_fields_skip_the_records_not_asked_for(client, django_assert_num_queries):
+    for n in range(3):
+        case = factories.case(published=True, title=f"Case {n}")
+        factories.filing(factories.proceeding(case))
+    with django_assert_num_queries(1):  # the page of cases only: no proceedings, parties or links
+        rows = get(client, "/api/v1/cases/", fields="slug,title,country").json()["results"]
+    assert [set(row) for row in rows] == [{"slug", "title", "country"}] * 3

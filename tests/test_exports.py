@@ -79,3 +79,45 @@ def test_list_page_offers_csv_and_json_of_the_filtered_list(client):
     assert response.streaming and response["Content-Type"] == "application/json"
     assert [case["slug"] for case in json.loads(body_of(response))] == [popova.slug]
     assert "Скачать JSON" in client.get("/ru/cases/").content.decode()
+
+
+def test_export_queries_do_not_grow_with_cases(django_assert_max_num_queries):
+    def queries():
+        with django_assert_max_num_queries(30) as captured:
+            body = "".join(exports.stream_csv(exports.case_records(selectors.public_cases())))
+        return len(captured.captured_queries), body.count("\n")
+
+    def add_cases(n):
+        for _ in range(n):
+            case = factories.case(published=True)
+            factories.participation(case)
+            factories.decision(factories.proceeding(case))
+
+    add_cases(2)
+    few, rows = queries()
+    add_cases(40)
+    assert queries() == (few, rows + 40)
+
+
+def test_a_list_too_large_for_one_download_is_refused_before_streaming(client, settings):
+    settings.EXPORT_MAX_CASES = 2
+    for country in ["RU", "RU", "RU", "GB"]:
+        factories.case(published=True, country=country)
+    # A stream cut off by a worker timeout would still say 200 OK; so a large one never starts.
+    response = client.get("/cases/export.csv?country=RU")
+    assert response.status_code == 400 and not response.streaming
+    assert "3 cases" in response.content.decode()
+    response = client.get("/api/v1/cases/", {"format": "jsonl", "country": "RU"})
+    assert response.status_code == 400 and "3 cases" in response.content.decode()
+    assert client.get("/cases/export.csv?country=GB").streaming
+
+
+def test_the_unfiltered_csv_is_the_dump(client, settings, tmp_path):
+    settings.DATA_DUMP_ROOT = tmp_path
+    settings.EXPORT_MAX_CASES = 1
+    factories.case(published=True)
+    factories.case(published=True)
+    assert client.get("/cases/export.csv").status_code == 400  # no dump yet, and too many to stream
+    (tmp_path / "cases.csv").write_text("slug\n")
+    response = client.get("/cases/export.csv?sort=title")
+    assert response.status_code == 302 and response["Location"] == "/data/cases.csv"

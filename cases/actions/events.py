@@ -22,6 +22,23 @@ def case_changed(case_id):
     refresh_last_activity(case_id)
     retire_case_pages([case_id])
     transaction.on_commit(lambda: _after_commit(case_id))
+    refresh_summary_after_commit(case_id)
+
+
+def refresh_summary_after_commit(case_id):
+    """Refresh the case's facet summary and the public Last-Modified time once committed.
+
+    After the commit, the case's related records (many-to-many too) are saved.
+    """
+    transaction.on_commit(lambda: _refresh_summary(case_id))
+
+
+def _refresh_summary(case_id):
+    from ..http import public_data_changed
+    from ..summary import refresh_case_facets
+
+    refresh_case_facets(case_id)
+    public_data_changed()
 
 
 def refresh_last_activity(case_id):

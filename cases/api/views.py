@@ -127,7 +127,8 @@ class CaseViewSet(PublicViewSet):
     control_parameters = {"format", "fields"}
 
     def get_queryset(self):
-        return selectors.with_public_records(selectors.public_cases())
+        # Prefetch only what the asked-for fields show.
+        return selectors.with_public_records(selectors.public_cases(), fields=self.selected_fields())
 
     def get_serializer(self, *args, **kwargs):
         return super().get_serializer(*args, fields=self.selected_fields(), **kwargs)
@@ -154,7 +155,14 @@ class CaseViewSet(PublicViewSet):
         fmt = request.accepted_renderer.format
         if fmt in ("csv", "jsonl"):
             cases = self.filter_queryset(selectors.public_cases())
-            return exports.export_response(cases, fmt, request=request)
+            try:
+                return exports.export_response(cases, fmt, request=request)
+            except exports.TooManyCases as error:
+                message = _("These filters match %(count)d cases; an export holds at most %(limit)d.") % {
+                    "count": error.count,
+                    "limit": error.limit,
+                }
+                raise ValidationError({"format": [message]}) from None
         return super().list(request, *args, **kwargs)
 
 

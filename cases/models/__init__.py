@@ -4,6 +4,7 @@ from .cache import PublicVersion
 from .cases import Case, CaseLink, Counsel, Participation
 from .courts import Court
 from .deadlines import CalendarOverride, Deadline, ReminderDelivery
+from .facets import CaseFacet, FacetCount
 from .parties import Party
 from .people import UserProfile
 from .proceedings import Decision, Filing, Hearing, Proceeding
@@ -13,11 +14,13 @@ from .taxonomy import LegalGround, Technology
 __all__ = [
     "CalendarOverride",
     "Case",
+    "CaseFacet",
     "CaseLink",
     "Counsel",
     "Court",
     "Deadline",
     "Decision",
+    "FacetCount",
     "Filing",
     "Hearing",
     "LegalGround",

@@ -143,6 +143,15 @@ class Filing(models.Model):
         ordering = ["filed_on", "pk"]
         verbose_name = _("filing")
         verbose_name_plural = _("filings")
+        # The home page and the feed read the latest public filings off this index instead of sorting them all.
+        indexes = [
+            models.Index(
+                models.F("filed_on").desc(),
+                models.F("id").desc(),
+                name="filing_public_latest_idx",
+                condition=models.Q(is_public=True),
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -242,6 +251,14 @@ class Decision(models.Model):
         get_latest_by = "announced_on"
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
+        indexes = [
+            models.Index(
+                models.F("announced_on").desc(),
+                models.F("id").desc(),
+                name="decision_public_latest_idx",
+                condition=models.Q(is_public=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(final_form_on__isnull=True) | models.Q(final_form_on__gte=models.F("announced_on")),

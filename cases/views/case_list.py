@@ -1,12 +1,13 @@
 """The filterable case list and its CSV download."""
 
-from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from .. import exports
 from ..cache import cache_public_page
+from ..datadump import dump_dir
 from ..filters import CaseFilter, Sort
 from .facets import active_filters, facet_groups
+from .paging import page_of
 
 PAGE_SIZE = 25
 
@@ -16,7 +17,7 @@ def case_list(request):
     """List published cases with facet counts, search, sorting and pagination."""
     filterset = CaseFilter(request.GET, request=request)
     cases = filterset.qs
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(cases, PAGE_SIZE, request.GET.get("page"))
     data = filterset.form.cleaned_data
     context = {
         "filterset": filterset,
@@ -30,5 +31,18 @@ def case_list(request):
 
 
 def case_list_download(request, fmt):
-    """Download the current filtered list as CSV or JSON, in the same format as the API and the data dump."""
-    return exports.export_response(CaseFilter(request.GET, request=request).qs, fmt, request=request)
+    """Download the current filtered list as CSV or JSON, in the same format as the API and the data dump.
+
+    The unfiltered CSV is the nightly dump's file, ready at once; a list larger than an export may hold gets
+    a page saying how to narrow it or where the whole data set is.
+    """
+    filterset = CaseFilter(request.GET, request=request)
+    cases = filterset.qs  # validates the filters
+    filtered = any(filterset.form.cleaned_data.get(name) for name in filterset.filters if name != "sort")
+    if fmt == "csv" and not filtered and (dump_dir() / "cases.csv").is_file():
+        return redirect("data_file", "cases.csv")
+    try:
+        return exports.export_response(cases, fmt, request=request)
+    except exports.TooManyCases as error:
+        context = {"count": error.count, "limit": error.limit}
+        return render(request, "cases/export_too_large.html", context, status=400)

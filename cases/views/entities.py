@@ -1,6 +1,5 @@
 """Pages for a party, a court and a technology: their published cases."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from ..cache import cache_public_page
@@ -9,25 +8,29 @@ from ..selectors import (
     public_court,
     public_court_proceedings,
     public_party,
+    public_party_cases,
     public_party_roles,
     public_technology,
 )
+from .paging import page_of
 
 PAGE_SIZE = 50
 
 
 @cache_public_page
 def party_detail(request, slug):
-    """List a party's published cases, grouped by its role in them."""
+    """List a party's published cases, a page at a time, grouped by its role in them."""
     party = public_party(slug)
-    return render(request, "cases/party_detail.html", {"party": party, "roles": public_party_roles(party)})
+    page = page_of(public_party_cases(party), PAGE_SIZE, request.GET.get("page"))
+    context = {"party": party, "page": page, "roles": public_party_roles(party, page.object_list)}
+    return render(request, "cases/party_detail.html", context)
 
 
 @cache_public_page
 def court_detail(request, slug):
     """List the published cases heard by a court."""
     court = public_court(slug)
-    page = Paginator(public_court_proceedings(court), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(public_court_proceedings(court), PAGE_SIZE, request.GET.get("page"))
     return render(request, "cases/court_detail.html", {"court": court, "page": page})
 
 
@@ -35,5 +38,8 @@ def court_detail(request, slug):
 def technology_detail(request, slug):
     """List the published cases that challenge a technology."""
     technology = public_technology(slug)
-    page = Paginator(public_cases().filter(technologies=technology), PAGE_SIZE).get_page(request.GET.get("page"))
+    cases = public_cases().filter(
+        pk__in=technology.cases.through.objects.filter(technology=technology).values("case_id")
+    )
+    page = page_of(cases, PAGE_SIZE, request.GET.get("page"))
     return render(request, "cases/technology_detail.html", {"technology": technology, "page": page})

@@ -7,7 +7,7 @@ from ..cache import cached_public_value
 from ..filters import CaseFilter
 from ..models import Case, Court
 from ..models.base import Result, in_language
-from ..selectors import FACETS, facet_count
+from ..selectors import FACETS, facet_count, summary_values
 
 FACET_LIMIT = 15
 # Shown unfolded; the others fold away (unless in use) so the list is reachable on a phone.
@@ -41,23 +41,30 @@ def _selected(filterset, name):
     return {value: choices.get(value, value) for value in values}
 
 
-def _facet_cases(filterset, name):
-    """Return the cases a facet counts: those matching every filter but the facet's own.
+# Filters that are not facets: the cases they leave are counted through the case table.
+CASE_FILTERS = ("q", "filed_after", "filed_before")
 
-    So ticking one country still shows how many cases the other countries would add.
+
+def _facet_scope(filterset, name):
+    """Return (cases, where) for facet_count: the cases matching every filter but the facet's own.
+
+    So ticking one country still shows how many cases the other countries would add. Facet filters become
+    conditions on the facet summary; only a search or a date range needs the case table.
     """
-    if name not in filterset.data:
-        return filterset.qs
-    data = filterset.data.copy()
-    data.pop(name)
-    return CaseFilter(data, request=filterset.request).qs
+    data = filterset.form.cleaned_data
+    cases = None
+    if any(data.get(field) for field in CASE_FILTERS):
+        data = {field: filterset.data[field] for field in CASE_FILTERS if field in filterset.data}
+        cases = CaseFilter(data, request=filterset.request).qs
+    where = {facet: summary_values(facet, data[facet]) for facet in FACETS if facet != name and data.get(facet)}
+    return cases, where
 
 
 def _facet_state(filterset, name):
     """Return the valid filters that decide which cases facet name counts, as a stable JSON-ready dict."""
     state = {}
     for field, value in filterset.form.cleaned_data.items():
-        # Sorting never changes which cases match; the facet's own filter is ignored (see _facet_cases).
+        # Sorting never changes which cases match; the facet's own filter is ignored (see _facet_scope).
         if field in (name, "sort") or not value:
             continue
         if isinstance(value, list | QuerySet):
@@ -71,11 +78,12 @@ def _facet_state(filterset, name):
 def _facet_rows(filterset, name, selected):
     """Return facet_count rows for name: the top FACET_LIMIT, then any selected values beyond them."""
     state = _facet_state(filterset, name)
+    cases, where = _facet_scope(filterset, name)
     rows = cached_public_value(
         filterset.request,
         f"facet:{name}",
         state,
-        lambda: facet_count(_facet_cases(filterset, name), name, limit=FACET_LIMIT),
+        lambda: facet_count(cases, name, limit=FACET_LIMIT, where=where),
     )
     missing = sorted(set(selected) - {str(value) for value, _row, _n in rows})
     if missing:
@@ -83,7 +91,7 @@ def _facet_rows(filterset, name, selected):
             filterset.request,
             f"facet-values:{name}",
             {"filters": state, "values": missing},
-            lambda: facet_count(_facet_cases(filterset, name), name, values=missing),
+            lambda: facet_count(cases, name, values=missing, where=where),
         )
     return rows
 

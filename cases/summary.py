@@ -1,0 +1,96 @@
+"""The facet summary of published cases (CaseFacet, FacetCount): how it is built and kept current.
+
+Facets of technologies, grounds and parties hold the record's id (a renamed slug changes nothing here);
+"year_outcome" pairs the year filed with the outcome for /stats/. Drafts have no rows, so nothing read from
+here can reveal one.
+"""
+
+from django.db import transaction
+from django.db.models import Count
+
+from .models import Case, CaseFacet, FacetCount, Participation
+from .models.proceedings import Proceeding
+
+BATCH = 2000
+
+
+def _values_by_case(case_ids):
+    """Return {case id: {(facet, value), ...}} for the published cases among case_ids."""
+    values = {}
+    cases = Case.objects.public().filter(pk__in=case_ids).values_list("pk", "country", "status", "outcome", "filed_on")
+    for pk, country, status, outcome, filed_on in cases:
+        values[pk] = {("country", country), ("status", status), ("outcome", outcome)}
+        if filed_on:
+            values[pk] |= {("year", str(filed_on.year)), ("year_outcome", f"{filed_on.year}:{outcome}")}
+    linked = [
+        (
+            "technology",
+            Case.technologies.through.objects.filter(case__in=values).values_list("case_id", "technology_id"),
+        ),
+        ("ground", Case.grounds.through.objects.filter(case__in=values).values_list("case_id", "legalground_id")),
+        ("court_level", Proceeding.objects.filter(case__in=values).values_list("case_id", "court__level")),
+        ("party", Participation.objects.filter(case__in=values).values_list("case_id", "party_id")),
+    ]
+    for facet, pairs in linked:
+        for case_id, value in pairs:
+            values[case_id].add((facet, str(value)))
+    return values
+
+
+def _write_rows(values):
+    CaseFacet.objects.bulk_create(
+        [CaseFacet(case_id=pk, facet=facet, value=value) for pk, pairs in values.items() for facet, value in pairs],
+        batch_size=5000,
+    )
+
+
+def refresh_case_facets(case_id):
+    """Bring one case's facet rows and the counts of the values it gained or lost up to date."""
+    with transaction.atomic():
+        new = _values_by_case([case_id]).get(case_id, set())
+        old = set(CaseFacet.objects.filter(case_id=case_id).values_list("facet", "value"))
+        if not old and not Case.objects.filter(pk=case_id).exists():
+            # A deleted case took its rows with it, so which counts it was in is unknown: recount them all.
+            recount_all()
+            return
+        for facet, value in old - new:
+            CaseFacet.objects.filter(case_id=case_id, facet=facet, value=value).delete()
+        _write_rows({case_id: new - old})
+        _recount(old ^ new)
+
+
+def _recount(pairs):
+    for facet, value in pairs:
+        cases = CaseFacet.objects.filter(facet=facet, value=value).count()
+        if cases:
+            FacetCount.objects.update_or_create(facet=facet, value=value, defaults={"cases": cases})
+        else:
+            FacetCount.objects.filter(facet=facet, value=value).delete()
+
+
+def recount_all():
+    """Recount every facet value from the facet rows."""
+    counts = CaseFacet.objects.values("facet", "value").annotate(n=Count("*")).order_by()
+    with transaction.atomic():
+        FacetCount.objects.all().delete()
+        FacetCount.objects.bulk_create(
+            [FacetCount(facet=row["facet"], value=row["value"], cases=row["n"]) for row in counts], batch_size=5000
+        )
+
+
+def rebuild_case_facets(case_ids=None):
+    """Rebuild the facet rows of case_ids (default: every case) in batches, then recount; return the case count."""
+    if case_ids is None:
+        case_ids = Case.objects.order_by("pk").values_list("pk", flat=True)
+    case_ids = list(case_ids)
+    for start in range(0, len(case_ids), BATCH):
+        write_case_facets(case_ids[start : start + BATCH])
+    recount_all()
+    return len(case_ids)
+
+
+@transaction.atomic
+def write_case_facets(case_ids):
+    """Replace the facet rows of a batch of cases, without recounting (call recount_all() after the last batch)."""
+    CaseFacet.objects.filter(case_id__in=case_ids).delete()
+    _write_rows(_values_by_case(case_ids))
