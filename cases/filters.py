@@ -92,7 +92,7 @@ class CaseFilter(filters.FilterSet):
         super().__init__(data, queryset, **kwargs)
 
     def filter_q(self, queryset, name, value):
-        return search_cases(queryset, value.strip())
+        return search_cases(queryset, value.strip(), pages=selectors.public_document_pages())
 
     def filter_sort(self, queryset, name, value):
         # Applied last in filter_queryset, once every other filter has run.

@@ -13,7 +13,20 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils.translation import gettext
 
-from .models import Case, Counsel, Court, Decision, Filing, Hearing, LegalGround, Participation, Party, Technology
+from .models import (
+    Case,
+    Counsel,
+    Court,
+    Decision,
+    DocumentPage,
+    DocumentText,
+    Filing,
+    Hearing,
+    LegalGround,
+    Participation,
+    Party,
+    Technology,
+)
 from .models.proceedings import Proceeding
 
 
@@ -33,7 +46,9 @@ def _public_proceedings():
         .prefetch_related(
             Prefetch(
                 "filings",
-                queryset=Filing.objects.public().select_related("filed_by__party").order_by("filed_on", "pk"),
+                queryset=Filing.objects.public()
+                .select_related("filed_by__party", "document_text")
+                .order_by("filed_on", "pk"),
                 to_attr="public_filings",
             ),
             Prefetch(
@@ -41,7 +56,7 @@ def _public_proceedings():
             ),
             Prefetch(
                 "decisions",
-                queryset=Decision.objects.public().order_by("announced_on", "pk"),
+                queryset=Decision.objects.public().select_related("document_text").order_by("announced_on", "pk"),
                 to_attr="public_decisions",
             ),
         )
@@ -317,6 +332,27 @@ def public_stats():
         "by_technology": list(by_technology),
         "by_country": list(by_country),
     }
+
+
+def public_document_pages():
+    """Return the pages of public documents' text, which public search may match and quote."""
+    return DocumentPage.objects.public()
+
+
+def public_document_text(kind, pk):
+    """Return the read text of a public filing's or decision's document, pages prefetched, or raise Http404."""
+    if kind not in ("filing", "decision"):
+        raise Http404("No such kind of document.")
+    text = (
+        DocumentText.objects.public()
+        .filter(**{kind: pk}, status=DocumentText.Status.DONE)
+        .select_related("filing__proceeding__case", "decision__proceeding__case")
+        .prefetch_related("pages")
+        .first()
+    )
+    if text is None:
+        raise Http404("No such document text.")
+    return text
 
 
 def public_case_items(kind):

@@ -48,6 +48,16 @@ def need(condition, reason):
 
 
 @pytest.fixture
+def tasks_run_here():
+    """Run Celery tasks in this process when they are queued (with the test's on-commit callbacks)."""
+    from casetracker.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
 def require_postgres(settings):
     from django.db import connection
 

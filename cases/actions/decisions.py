@@ -4,6 +4,7 @@ from django.db import transaction
 
 from ..deadlines.generate import check_triggers, sync_generated_deadlines
 from ..models import Decision
+from .documents import sync_document_text
 from .events import case_changed, record_actor
 
 
@@ -14,6 +15,7 @@ def save_decision(decision, *, actor):
     check_triggers(decision)
     record_actor(decision, actor)
     decision.save()
+    sync_document_text(decision)
     sync_generated_deadlines(decision, actor=actor)
     refresh_case_outcome(decision.proceeding.case, actor=actor)
     case_changed(decision.proceeding.case_id)

@@ -2,7 +2,8 @@
 
 from django.db import transaction
 
-from ..models import Case
+from ..models import Case, Filing
+from .documents import sync_document_text
 from .events import case_changed, record_actor
 
 
@@ -25,6 +26,8 @@ def save_record(obj, *, actor):
     obj.full_clean()
     record_actor(obj, actor)
     obj.save()
+    if isinstance(obj, Filing):
+        sync_document_text(obj)
     _changed(obj)
     return obj
 

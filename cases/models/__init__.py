@@ -3,6 +3,7 @@
 from .cases import Case, CaseLink, Counsel, Participation
 from .courts import Court
 from .deadlines import CalendarOverride, Deadline, ReminderDelivery
+from .documents import DocumentPage, DocumentText
 from .parties import Party
 from .people import UserProfile
 from .proceedings import Decision, Filing, Hearing, Proceeding
@@ -16,6 +17,8 @@ __all__ = [
     "Court",
     "Deadline",
     "Decision",
+    "DocumentPage",
+    "DocumentText",
     "Filing",
     "Hearing",
     "LegalGround",

@@ -5,7 +5,9 @@ from django.shortcuts import render
 
 from .. import exports
 from ..cache import cache_public_page
+from ..document_search import document_hits
 from ..filters import CaseFilter, Sort
+from ..selectors import public_document_pages
 from .facets import active_filters, facet_groups
 
 PAGE_SIZE = 25
@@ -18,6 +20,10 @@ def case_list(request):
     cases = filterset.qs
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     data = filterset.form.cleaned_data
+    if data.get("q"):
+        hits = document_hits(public_document_pages(), [case.pk for case in page.object_list], data["q"])
+        for case in page.object_list:
+            case.document_hits = hits.get(case.pk, [])
     context = {
         "filterset": filterset,
         "page": page,
