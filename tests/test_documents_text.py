@@ -1,6 +1,5 @@
 """Reading uploaded documents' text: queued on upload, stored per page, bad input failing cleanly, staff tools."""
 
-import datetime
 import hashlib
 import shutil
 from io import StringIO
@@ -13,7 +12,7 @@ from django.urls import reverse
 from cases import extraction
 from cases.actions.documents import extract_document
 from cases.actions.records import save_record
-from cases.models import DocumentText, Filing
+from cases.models import DocumentText
 
 from . import document_samples as samples
 from . import factories
@@ -23,8 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path, tasks_run_here):
-    settings.MEDIA_ROOT = tmp_path
+def ocr_cap(settings):
     settings.DOCUMENT_OCR_MAX_PAGES = 2
 
 
@@ -48,20 +46,8 @@ def reads(monkeypatch):
 
 
 @pytest.fixture
-def upload(editor, django_capture_on_commit_callbacks):
-    """Save a filing with a document through the action, running what is queued after commit."""
-
-    def upload(data, name="judgment.txt", filing=None, **fields):
-        if filing is None:
-            defaults = {"filed_on": datetime.date(2020, 1, 31), "kind": "judgment", "title": "Judgment", "is_public": True}
-            filing = Filing(proceeding=factories.proceeding(factories.case(published=True)), **(defaults | fields))
-        filing.document = SimpleUploadedFile(name, data)
-        with django_capture_on_commit_callbacks(execute=True):
-            save_record(filing, actor=editor)
-        filing.refresh_from_db()
-        return filing
-
-    return upload
+def upload(upload_document):
+    return upload_document
 
 
 def text_of(filing):
@@ -69,7 +55,7 @@ def text_of(filing):
 
 
 def test_upload_is_read_after_commit_and_stored_per_page(upload):
-    data = samples.text_pdf(["The court found no data protection impact assessment.", "The second page of the judgment."])
+    data = samples.text_pdf(["The court found no data protection impact assessment.", "The judgment's second page."])
 
     text = text_of(upload(data, "judgment.pdf"))
 
