@@ -1,19 +1,23 @@
 """The nightly open-data dump: every public case as JSON Lines and CSV, with a README, served at /data/."""
 
 import datetime
+import json
 import os
 import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from . import exports, selectors
+from .api.serializers import DocumentSerializer
 
 FILES = {
     "cases.jsonl": "application/x-ndjson",
+    "documents.jsonl": "application/x-ndjson",
     "cases.csv": "text/csv; charset=utf-8",
     "README.md": "text/markdown; charset=utf-8",
 }
@@ -54,7 +58,7 @@ def dump_dir():
 
 
 def write_dump(directory=None):
-    """Write cases.jsonl, cases.csv and README.md of all public cases; return the count of cases.
+    """Write cases.jsonl, cases.csv, documents.jsonl and README.md of all public cases; return the count of cases.
 
     Each file is written next to its final name and moved into place, so /data/ never serves a half-written file.
     """
@@ -67,9 +71,18 @@ def write_dump(directory=None):
         _write_atomically(
             directory / name, lambda fileobj, fmt=fmt: exports.write_export(cases, fmt, fileobj, context=context)
         )
+    _write_atomically(directory / "documents.jsonl", lambda fileobj: write_documents(fileobj, context=context))
     readme = render_readme(count, timezone.now())
     _write_atomically(directory / "README.md", lambda fileobj: fileobj.write(readme))
     return count
+
+
+def write_documents(fileobj, *, context):
+    """Write every public document's record and text, one JSON object per line."""
+    texts = selectors.public_document_texts().prefetch_related("pages")
+    for text in texts.iterator(chunk_size=100):
+        record = DocumentSerializer(text, with_text=True, context=context).data
+        fileobj.write(json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n")
 
 
 def _write_atomically(path, write):

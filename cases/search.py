@@ -85,6 +85,14 @@ def search_query(text):
     return query
 
 
+def search_pages(pages, text):
+    """Filter DocumentPage rows to those matching text (full-text on PostgreSQL, substring elsewhere)."""
+    text = text[:MAX_QUERY_CHARS]
+    if connection.vendor == "postgresql":
+        return pages.filter(search_vector=search_query(text))
+    return pages.filter(text__icontains=text)
+
+
 def search_cases(queryset, text, *, pages=None):
     """Filter queryset to cases matching text; on PostgreSQL also annotate `rank`.
 
@@ -98,7 +106,7 @@ def search_cases(queryset, text, *, pages=None):
         query = search_query(text)
         if pages is None:
             return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
-        hits = pages.with_case_id().filter(search_vector=query)
+        hits = search_pages(pages, text).with_case_id()
         best_page = hits.filter(case_id=OuterRef("pk")).annotate(rank=SearchRank(F("search_vector"), query))
         return queryset.filter(Q(search_vector=query) | Q(pk__in=hits.values("case_id"))).annotate(
             rank=Coalesce(SearchRank(F("search_vector"), query), 0.0)
@@ -108,5 +116,5 @@ def search_cases(queryset, text, *, pages=None):
     for field in FALLBACK_FIELDS:
         matches |= Q(**{f"{field}__icontains": text})
     if pages is not None:
-        matches |= Q(pk__in=pages.with_case_id().filter(text__icontains=text).values("case_id"))
+        matches |= Q(pk__in=search_pages(pages, text).with_case_id().values("case_id"))
     return queryset.filter(pk__in=Case.objects.filter(matches).values("pk"))

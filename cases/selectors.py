@@ -339,17 +339,21 @@ def public_document_pages():
     return DocumentPage.objects.public()
 
 
+def public_document_texts():
+    """Return the read texts of public documents, with their filing or decision and case, oldest first."""
+    return (
+        DocumentText.objects.public()
+        .filter(status=DocumentText.Status.DONE)
+        .select_related("filing__proceeding__case", "decision__proceeding__case")
+        .order_by("pk")
+    )
+
+
 def public_document_text(kind, pk):
     """Return the read text of a public filing's or decision's document, pages prefetched, or raise Http404."""
     if kind not in ("filing", "decision"):
         raise Http404("No such kind of document.")
-    text = (
-        DocumentText.objects.public()
-        .filter(**{kind: pk}, status=DocumentText.Status.DONE)
-        .select_related("filing__proceeding__case", "decision__proceeding__case")
-        .prefetch_related("pages")
-        .first()
-    )
+    text = public_document_texts().filter(**{kind: pk}).prefetch_related("pages").first()
     if text is None:
         raise Http404("No such document text.")
     return text

@@ -1,14 +1,13 @@
 """Document texts: how reading each uploaded document went, its text, and a way to read it again."""
 
 from django.contrib import admin, messages
-from django.db import connection
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ..actions.documents import request_extraction
 from ..models import DocumentPage, DocumentText
-from ..search import search_query
+from ..search import search_pages
 
 PREVIEW_PAGES = 50
 
@@ -72,11 +71,7 @@ class DocumentTextAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term:
-            pages = DocumentPage.objects.all()
-            if connection.vendor == "postgresql":
-                pages = pages.filter(search_vector=search_query(search_term))
-            else:
-                pages = pages.filter(text__icontains=search_term)
+            pages = search_pages(DocumentPage.objects.all(), search_term)
             queryset |= self.model.objects.filter(pk__in=pages.values("document_id"))
         return queryset, may_have_duplicates
 
