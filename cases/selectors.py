@@ -13,20 +13,8 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils.translation import gettext
 
-from .models import (
-    Case,
-    Counsel,
-    Court,
-    Decision,
-    DocumentPage,
-    DocumentText,
-    Filing,
-    Hearing,
-    LegalGround,
-    Participation,
-    Party,
-    Technology,
-)
+from .models import Case, Counsel, Court, Decision, Filing, Hearing, LegalGround, Participation, Party, Technology
+from .models.documents import DocumentPage, DocumentText
 from .models.proceedings import Proceeding
 
 
