@@ -6,9 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# gettext compiles the translations; the PostgreSQL client is for `make backup` / `make restore`.
+# gettext compiles the translations; the PostgreSQL client is for `make backup` / `make restore`;
+# Tesseract (English, Russian) and poppler read scanned documents' text; the demo renders a scan in DejaVu Sans.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext postgresql-client make \
+       tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus poppler-utils fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -8,12 +8,17 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 BACKUP_DIR ?= var/backups
 
-# command:package pairs installed from Debian when the command is missing.
+# command:package pairs installed from Debian when the command is missing (a path instead of a command: the file).
 # Never `playwright install`: the browser tests use Debian's Chromium (no downloads here).
-RUN_DEPS := msgfmt:gettext
+# Documents' text: Tesseract with English and Russian, poppler to rasterise scanned PDF pages, and the
+# DejaVu font the demo (and the tests) render a scanned page with.
+TESSDATA := /usr/share/tesseract-ocr/5/tessdata
+RUN_DEPS := msgfmt:gettext tesseract:tesseract-ocr $(TESSDATA)/eng.traineddata:tesseract-ocr-eng \
+	$(TESSDATA)/rus.traineddata:tesseract-ocr-rus pdftoppm:poppler-utils \
+	/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core
 TEST_DEPS := $(RUN_DEPS) chromium:chromium wrk:wrk pg_dump:postgresql-client
 define apt_need
-	@missing=""; for pair in $(1); do command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	@missing=""; for pair in $(1); do command -v "$${pair%%:*}" >/dev/null || [ -e "$${pair%%:*}" ] || missing="$$missing $${pair#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \

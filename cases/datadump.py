@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,10 +22,12 @@ from django.utils.http import http_date
 from django.utils.translation import gettext
 
 from . import exports, selectors
+from .api.serializers import DocumentSerializer
 from .models import Case
 
 FILES = {
     "cases.jsonl": "application/x-ndjson",
+    "documents.jsonl": "application/x-ndjson",
     "cases.csv": "text/csv; charset=utf-8",
     "README.md": "text/markdown; charset=utf-8",
 }
@@ -71,7 +74,7 @@ def dump_dir():
 
 
 def write_dump(directory=None):
-    """Write cases.jsonl, cases.csv and README.md of all public cases; return the count of cases.
+    """Write cases.jsonl, cases.csv, documents.jsonl and README.md of all public cases; return the count of cases.
 
     Each file is written next to its final name and moved into place, so /data/ never serves a half-written file.
     The manifest records where each case's record lies in each file and the case's public_version, so
@@ -88,6 +91,7 @@ def write_dump(directory=None):
         write = functools.partial(_write_records, fmt=fmt, cases=cases, versions=versions)
         records = _write_atomically(directory / name, write)
         files[name] = {"size": (directory / name).stat().st_size, "records": records}
+    _write_atomically(directory / "documents.jsonl", lambda out: out.writelines(document_lines()))
     readme = render_readme(count, timezone.now()).encode()
     _write_atomically(directory / "README.md", lambda out: out.write(readme))
     manifest = json.dumps({"files": files}).encode()
@@ -112,6 +116,15 @@ def _write_records(out, *, fmt, cases, versions):
             index.append([current[0], position, position + len(data), versions.get(current[0])])
         position += len(data)
     return index
+
+
+def document_lines():
+    """Yield every public document's record and text, one JSON object per line, as bytes."""
+    context = {"base_url": settings.SITE_URL}
+    texts = selectors.public_document_texts().prefetch_related("pages")
+    for text in texts.iterator(chunk_size=100):
+        record = DocumentSerializer(text, with_text=True, context=context).data
+        yield (json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n").encode()
 
 
 def _write_atomically(path, write):
@@ -168,6 +181,12 @@ def data_file(request, name):
         raise Http404 from None
     if name == "README.md":
         return FileResponse(source, content_type=FILES[name])
+    if name == "documents.jsonl":
+        source.close()
+        # Read live through the public selector: a document made private or a case unpublished leaves at once.
+        response = StreamingHttpResponse(document_lines(), content_type=FILES[name])
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
     index = _index(name, os.fstat(source.fileno()).st_size)
     if index is None:
         source.close()

@@ -15,6 +15,7 @@ from django.db import transaction
 from .actions.decisions import save_decision
 from .actions.publishing import publish_case
 from .actions.records import save_record
+from .demo_documents import attach_demo_documents
 from .models import (
     Case,
     CaseLink,
@@ -866,6 +867,9 @@ def load_demo(*, actor=None):
     ]
     for case in cases:
         publish_case(case, actor=actor)
+    attach_demo_documents(
+        Case.objects.get(slug=LAWYER_CASE), save_record=loader.save, save_decision=loader.save_decision
+    )
     return cases
 
 

@@ -94,7 +94,7 @@ class CaseFilter(filters.FilterSet):
         super().__init__(data, queryset, **kwargs)
 
     def filter_q(self, queryset, name, value):
-        return search_cases(queryset, value.strip())
+        return search_cases(queryset, value.strip(), pages=selectors.public_document_pages())
 
     def filter_linked(self, queryset, name, value):
         if not value:  # an empty queryset of choices when the filter is not used

@@ -8,7 +8,8 @@ case-insensitive substring search.
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Q, TextField, Value
+from django.db.models import F, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce
 
 from .models import Case
 
@@ -75,18 +76,45 @@ def refresh_all_search_vectors(chunk_size=500):
         refresh_search_vectors(case_ids[start : start + chunk_size])
 
 
-def search_cases(queryset, text):
-    """Filter queryset to cases matching text; on PostgreSQL also annotate `rank`."""
+def search_query(text):
+    """Return a query for text in every configuration (PostgreSQL only)."""
+    query = None
+    for config in CONFIGS:
+        part = SearchQuery(text[:MAX_QUERY_CHARS], config=config, search_type="websearch")
+        query = part if query is None else query | part
+    return query
+
+
+def search_pages(pages, text):
+    """Filter DocumentPage rows to those matching text (full-text on PostgreSQL, substring elsewhere)."""
+    text = text[:MAX_QUERY_CHARS]
+    if connection.vendor == "postgresql":
+        return pages.filter(search_vector=search_query(text))
+    return pages.filter(text__icontains=text)
+
+
+def search_cases(queryset, text, *, pages=None):
+    """Filter queryset to cases matching text; on PostgreSQL also annotate `rank`.
+
+    `pages` (DocumentPage rows, e.g. only public ones) also makes a case match when one of its pages does;
+    its best page adds to its rank, so one long document cannot outweigh a case whose title matches.
+    """
     text = text[:MAX_QUERY_CHARS]
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        query = None
-        for config in CONFIGS:
-            part = SearchQuery(text, config=config, search_type="websearch")
-            query = part if query is None else query | part
-        return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+        query = search_query(text)
+        if pages is None:
+            return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+        hits = search_pages(pages, text).with_case_id()
+        best_page = hits.filter(case_id=OuterRef("pk")).annotate(rank=SearchRank(F("search_vector"), query))
+        return queryset.filter(Q(search_vector=query) | Q(pk__in=hits.values("case_id"))).annotate(
+            rank=Coalesce(SearchRank(F("search_vector"), query), 0.0)
+            + Coalesce(Subquery(best_page.order_by("-rank").values("rank")[:1]), 0.0)
+        )
     matches = Q()
     for field in FALLBACK_FIELDS:
         matches |= Q(**{f"{field}__icontains": text})
+    if pages is not None:
+        matches |= Q(pk__in=search_pages(pages, text).with_case_id().values("case_id"))
     return queryset.filter(pk__in=Case.objects.filter(matches).values("pk"))

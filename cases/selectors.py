@@ -26,6 +26,7 @@ from .models import (
     Party,
     Technology,
 )
+from .models.documents import DocumentPage, DocumentText
 from .models.proceedings import Proceeding
 
 # Long or internal columns no list shows; records (API, exports) load the long text they show back.
@@ -51,7 +52,9 @@ def _public_proceedings():
             with_public_appeals_to("court__appeals_to"),
             Prefetch(
                 "filings",
-                queryset=Filing.objects.public().select_related("filed_by__party").order_by("filed_on", "pk"),
+                queryset=Filing.objects.public()
+                .select_related("filed_by__party", "document_text")
+                .order_by("filed_on", "pk"),
                 to_attr="public_filings",
             ),
             Prefetch(
@@ -59,7 +62,7 @@ def _public_proceedings():
             ),
             Prefetch(
                 "decisions",
-                queryset=Decision.objects.public().order_by("announced_on", "pk"),
+                queryset=Decision.objects.public().select_related("document_text").order_by("announced_on", "pk"),
                 to_attr="public_decisions",
             ),
         )
@@ -373,6 +376,31 @@ def public_stats():
         "by_technology": sorted(technologies.values(), key=lambda technology: (-technology.n, technology.name)),
         "by_country": by_country,
     }
+
+
+def public_document_pages():
+    """Return the pages of public documents' text, which public search may match and quote."""
+    return DocumentPage.objects.public()
+
+
+def public_document_texts():
+    """Return the read texts of public documents, with their filing or decision and case, oldest first."""
+    return (
+        DocumentText.objects.public()
+        .filter(status=DocumentText.Status.DONE)
+        .select_related("filing__proceeding__case", "decision__proceeding__case")
+        .order_by("pk")
+    )
+
+
+def public_document_text(kind, pk):
+    """Return the read text of a public filing's or decision's document, pages prefetched, or raise Http404."""
+    if kind not in ("filing", "decision"):
+        raise Http404("No such kind of document.")
+    text = public_document_texts().filter(**{kind: pk}).prefetch_related("pages").first()
+    if text is None:
+        raise Http404("No such document text.")
+    return text
 
 
 def public_case_items(kind):

@@ -91,6 +91,14 @@ def send_weekly_digest(user_id):
 
 
 @shared_task
+def extract_document_text(document_text_id, force=False):
+    """Read one uploaded document's text (in a limited child process) and index it for search."""
+    from .actions.documents import extract_document
+
+    extract_document(document_text_id, force=force)
+
+
+@shared_task
 def write_data_dump():
     """Rebuild the public open-data dump served at /data/."""
     return datadump.write_dump()

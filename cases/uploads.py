@@ -47,12 +47,7 @@ def detect_type(head, fileobj):
     if head.startswith(b"PK\x03\x04"):
         return _detect_office(fileobj)
     if b"\x00" not in head:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as error:
-            # The sniffed window may cut a multi-byte character in two.
-            if error.start < len(head) - 4:
-                return None
+        # Plain text in UTF-8 or a legacy code page such as Windows-1251: its reader works out which.
         return "txt"
     return None
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("stats/", views.stats, name="stats"),
     path("feeds/latest.atom", cache_public_page(feeds.LatestFeed()), name="latest_feed"),
     path("documents/<str:kind>/<int:pk>/", documents.document_download, name="document_download"),
+    path("documents/<str:kind>/<int:pk>/text/", views.document_text, name="document_text"),
 ]

@@ -192,6 +192,14 @@ STORAGES = {
 }
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Reading documents' text (cases/extraction.py): each document is read in a child process with these limits.
+DOCUMENT_MAX_PAGES = env.int("DOCUMENT_MAX_PAGES", default=3000)
+DOCUMENT_OCR_MAX_PAGES = env.int("DOCUMENT_OCR_MAX_PAGES", default=100)
+DOCUMENT_OCR_SECONDS = env.int("DOCUMENT_OCR_SECONDS", default=600)
+DOCUMENT_OCR_LANGUAGES = env.str("DOCUMENT_OCR_LANGUAGES", default="eng+rus")
+DOCUMENT_OCR_DPI = env.int("DOCUMENT_OCR_DPI", default=200)
+DOCUMENT_EXTRACT_SECONDS = env.int("DOCUMENT_EXTRACT_SECONDS", default=900)
+DOCUMENT_EXTRACT_MEMORY_MB = env.int("DOCUMENT_EXTRACT_MEMORY_MB", default=1024)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -48,6 +48,49 @@ def need(condition, reason):
 
 
 @pytest.fixture
+def tasks_run_here():
+    """Run Celery tasks in this process when they are queued (with the test's on-commit callbacks)."""
+    from casetracker.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def upload_document(editor, settings, tmp_path, tasks_run_here, django_capture_on_commit_callbacks):
+    """Save a filing with a document through the action and read its text, as the worker would after commit.
+
+    upload_document(data, name="judgment.txt", filing=None, **filing_fields) returns the saved filing; a new
+    filing is a public judgment in a new published case unless filing_fields say otherwise.
+    """
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.actions.records import save_record
+    from cases.models import Filing
+
+    from . import factories
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def upload(data, name="judgment.txt", filing=None, **fields):
+        if filing is None:
+            defaults = {"filed_on": datetime.date(2020, 1, 31), "kind": "judgment", "title": "Judgment"}
+            defaults["is_public"] = True
+            case = fields.pop("case", None) or factories.case(published=True)
+            filing = Filing(proceeding=factories.proceeding(case), **(defaults | fields))
+        filing.document = SimpleUploadedFile(name, data)
+        with django_capture_on_commit_callbacks(execute=True):
+            save_record(filing, actor=editor)
+        filing.refresh_from_db()
+        return filing
+
+    return upload
+
+
+@pytest.fixture
 def require_postgres(settings):
     from django.db import connection
 

@@ -83,3 +83,12 @@ def test_tiny_search_and_export_benchmarks_run(require_postgres):
     database = postgres_url("bench_smoke")
     assert "icontains" in run_bench("search", "--size", "20", "--repeat", "1", "--database-url", database, "--no-doc")
     assert "20" in run_bench("export", "--sizes", "20", "--formats", "csv", "--database-url", database, "--no-doc")
+
+
+def test_extraction_benchmark_reads_both_kinds_of_pdf():
+    need(shutil.which("tesseract") and shutil.which("pdftoppm"), "needs tesseract-ocr and poppler-utils (Debian)")
+    from bench import extraction
+
+    rows = extraction.main(["--text-pages", "3", "--ocr-pages", "1", "--no-write"])
+
+    assert [pages for _label, pages, _seconds in rows] == [3, 1]

@@ -1,4 +1,5 @@
 import datetime
+import shutil
 
 import pytest
 from django.apps import apps
@@ -6,9 +7,16 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from cases.demo import CONFIDENTIAL_FILING_TITLE, INTERNAL_NOTE
-from cases.models import Case, Counsel, Decision, Filing, Participation, Proceeding
+from cases.models import Case, Counsel, Decision, DocumentText, Filing, Participation, Proceeding
+
+from .conftest import need
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the demo attaches documents
 
 
 def row_counts():
@@ -133,3 +141,17 @@ def test_demo_secrets_stay_off_the_public_pages(client, capsys):
         page = response.content.decode()
         assert CONFIDENTIAL_FILING_TITLE not in page and INTERNAL_NOTE not in page, url
     assert "Statement of claim against the DIT" in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_demo_documents_are_read_and_the_russian_scan_is_found(
+    client, capsys, tasks_run_here, django_capture_on_commit_callbacks, require_postgres
+):
+    need(shutil.which("tesseract") and shutil.which("pdftoppm"), "needs tesseract-ocr and poppler-utils (Debian)")
+    with django_capture_on_commit_callbacks(execute=True):
+        load(capsys)
+
+    texts = {text.method: text for text in DocumentText.objects.all()}
+    assert texts["text_layer"].language == "en" and texts["text_layer"].filing is not None
+    assert texts["ocr"].language == "ru" and texts["ocr"].decision is not None
+    page = client.get("/cases/", {"q": "биометрические данные"}).content.decode()
+    assert f"/documents/decision/{texts['ocr'].decision_id}/text/#page-1" in page

@@ -8,7 +8,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.core.files.base import ContentFile
 
-from cases.models import Case, Technology
+from cases.actions.documents import add_missing_document_texts, extract_document
+from cases.datadump import write_dump
+from cases.models import Case, DocumentPage, DocumentText, Technology
 from cases.search import refresh_search_vector
 
 from . import factories as f
@@ -47,7 +49,12 @@ def secrets():
         document=ContentFile(f"{MARKER}-confidential-document".encode(), "b.txt"),
     )
     f.hearing(proceeding, place=f"{MARKER}-private-hearing", summary=f"{MARKER}-private", is_public=False)
-    f.decision(proceeding, summary=f"{MARKER}-private-decision", is_public=False)
+    f.decision(
+        proceeding,
+        summary=f"{MARKER}-private-decision",
+        is_public=False,
+        document=ContentFile(f"The reasons name {MARKER} twice: {MARKER}.".encode(), "c.txt"),
+    )
     f.decision(proceeding, summary="Public decision")
 
     draft = f.case(title=f"{MARKER}-draft-title", summary=f"{MARKER}-draft-summary", country="DE")
@@ -58,11 +65,20 @@ def secrets():
     public_court.appeals_to = draft_proceeding.court
     public_court.save()
     f.participation(draft, party=f.party(name=f"{MARKER}-draft-party"))
-    f.filing(draft_proceeding, title=f"{MARKER}-draft-filing")
+    f.filing(
+        draft_proceeding,
+        title=f"{MARKER}-draft-filing",
+        document=ContentFile(f"A public filing of a draft case says {MARKER}.".encode(), "d.txt"),
+    )
     f.decision(draft_proceeding, summary=f"{MARKER}-draft-decision")
     draft.related_cases.add(public)
     for case in Case.objects.all():
         refresh_search_vector(case.pk)
+    # Read every document's text, as the worker would: confidential text is then in the database, to be kept in.
+    add_missing_document_texts()
+    for text in DocumentText.objects.all():
+        extract_document(text.pk)
+    assert DocumentPage.objects.filter(text__contains=MARKER).count() == 3
     return {"public": public, "draft": draft}
 
 
@@ -92,6 +108,7 @@ def test_no_unpublished_data_anywhere_public(client, secrets):
     bodies = crawl(client)
     assert any(secrets["public"].get_absolute_url() in url for url in bodies)
     assert any(url.startswith("/documents/") for url in bodies), "the public document should be reachable"
+    assert any(url.endswith("/text/") for url in bodies), "the public document's text should be reachable"
     assert any(url.startswith("/ru/cases/") for url in bodies)
     leaks = {
         url: body[body.index(MARKER) - 60 : body.index(MARKER) + 60] for url, body in bodies.items() if MARKER in body
@@ -108,6 +125,9 @@ def test_no_unpublished_data_anywhere_public(client, secrets):
         "/cases/?technology=draft-tech",
         "/cases/export.csv?q=draft",
         "/cases/feed.atom?country=DE",
+        f"/cases/export.json?q={MARKER.lower()}",
+        f"/cases/feed.atom?q={MARKER.lower()}",
+        f"/api/v1/cases/?q={MARKER.lower()}",
     ],
 )
 def test_searching_and_filtering_for_secrets_finds_nothing(client, secrets, url):
@@ -126,3 +146,16 @@ def test_unpublished_records_are_404(client, secrets):
         draft.proceedings.get().court.get_absolute_url(),
     ]:
         assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.usefixtures("require_postgres")
+def test_confidential_document_text_is_in_no_search_result_snippet_count_or_dump(client, secrets, tmp_path):
+    for query in [MARKER.lower(), f"{MARKER.lower()} twice", "draft case says"]:
+        response = client.get("/cases/", {"q": query})
+        assert response.context["page"].paginator.count == 0
+        assert all(option["count"] == 0 for group in response.context["facets"] for option in group["options"])
+        assert client.get("/api/v1/cases/", {"q": query}).json()["results"] == []
+    assert client.get("/cases/", {"q": "public text"}).context["page"].paginator.count == 1
+    write_dump(tmp_path / "dump")
+    for path in (tmp_path / "dump").iterdir():
+        assert MARKER not in path.read_text(errors="replace"), path.name

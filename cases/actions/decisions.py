@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from ..deadlines.generate import check_triggers, plan_for, sync_case_deadlines, sync_generated_deadlines
 from ..models import Case, Decision, Participation, Party, Proceeding
+from .documents import sync_document_text
 from .events import case_changed, record_actor
 
 
@@ -18,6 +19,7 @@ def save_decision(decision, *, actor):
     check_triggers(decision)
     record_actor(decision, actor)
     decision.save()
+    sync_document_text(decision)
     messages = sync_generated_deadlines(decision, actor=actor)
     notice = plan_for(decision).notice
     decision.deadline_messages = [_(notice)] * bool(notice) + messages

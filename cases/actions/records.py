@@ -3,8 +3,9 @@
 from django.db import transaction
 
 from ..cache import retire_case_pages
-from ..models import Case, Court, LegalGround, Participation, Party, Technology
+from ..models import Case, Court, Filing, LegalGround, Participation, Party, Technology
 from .decisions import resync_deadlines
+from .documents import sync_document_text
 from .events import case_changed, entity_changed, record_actor
 
 # Shared records that cases show: editing one changes the public pages of every case that names it.
@@ -31,6 +32,8 @@ def save_record(obj, *, actor):
     record_actor(obj, actor)
     obj.save()
     resync_deadlines(obj, actor=actor)
+    if isinstance(obj, Filing):
+        sync_document_text(obj)
     _changed(obj)
     return obj
 

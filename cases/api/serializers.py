@@ -4,6 +4,8 @@ Serializers read only what `cases.selectors` loaded: `public_proceedings`, `publ
 `public_hearings` and `public_decisions` hold nothing draft, confidential or private.
 """
 
+import datetime
+
 from django.conf import settings
 from django.urls import reverse
 from django_countries.serializers import CountryFieldMixin
@@ -11,7 +13,19 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Case, CaseLink, Counsel, Court, Decision, Filing, Hearing, Participation, Party, Proceeding
+from ..models import (
+    Case,
+    CaseLink,
+    Counsel,
+    Court,
+    Decision,
+    DocumentText,
+    Filing,
+    Hearing,
+    Participation,
+    Party,
+    Proceeding,
+)
 
 
 class SelectableFieldsMixin:
@@ -199,3 +213,65 @@ class CaseSerializer(SelectableFieldsMixin, CountryFieldMixin, serializers.Model
 
     def get_related_cases(self, case) -> list[str]:
         return [other.slug for other in case.public_related]
+
+
+class DocumentPageSerializer(serializers.Serializer):
+    number = serializers.IntegerField(read_only=True, help_text="Page number; for formats without pages, part.")
+    text = serializers.CharField(read_only=True)
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    """A public filing's or decision's document: what it is, how its text was read, and the text on request."""
+
+    kind = serializers.CharField(read_only=True, help_text="filing or decision.")
+    record_id = serializers.SerializerMethodField(help_text="Id of the filing or decision in its case record.")
+    case = serializers.SerializerMethodField(help_text="Slug of the case.")
+    title = serializers.SerializerMethodField()
+    date = serializers.SerializerMethodField(help_text="Date filed or announced.")
+    document_url = serializers.SerializerMethodField()
+    text_url = serializers.SerializerMethodField(help_text="The extracted text as a web page with page anchors.")
+    pages = DocumentPageSerializer(many=True, read_only=True, help_text="Only with text=true.")
+
+    class Meta:
+        model = DocumentText
+        fields = [
+            "id",
+            "kind",
+            "record_id",
+            "case",
+            "title",
+            "date",
+            "language",
+            "method",
+            "page_count",
+            "pages_read",
+            "sha256",
+            "document_url",
+            "text_url",
+            "pages",
+        ]
+        extra_kwargs = {"sha256": {"help_text": "SHA-256 of the original file, hex."}}
+
+    def __init__(self, *args, with_text=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_text:
+            self.fields.pop("pages")
+
+    def get_record_id(self, text) -> int:
+        return text.owner.pk
+
+    def get_case(self, text) -> str:
+        return text.owner.proceeding.case.slug
+
+    def get_title(self, text) -> str:
+        owner = text.owner
+        return owner.title if text.filing_id else owner.get_result_display()
+
+    def get_date(self, text) -> datetime.date:
+        return text.filing.filed_on if text.filing_id else text.decision.announced_on
+
+    def get_document_url(self, text) -> str:
+        return _absolute(self, reverse("cases:document_download", args=[text.kind, text.owner.pk]))
+
+    def get_text_url(self, text) -> str:
+        return _absolute(self, reverse("cases:document_text", args=[text.kind, text.owner.pk]))

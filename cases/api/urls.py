@@ -11,6 +11,7 @@ router.register("cases", views.CaseViewSet, basename="case")
 router.register("parties", views.PartyViewSet, basename="party")
 router.register("courts", views.CourtViewSet, basename="court")
 router.register("technologies", views.TechnologyViewSet, basename="technology")
+router.register("documents", views.DocumentViewSet, basename="document")
 
 # Swagger UI and Redoc come from drf_spectacular_sidecar's static files. Their scripts are files (the split
 # view serves Swagger's start-up script from its own URL), but both inject inline styles, allowed here only.

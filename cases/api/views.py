@@ -1,5 +1,7 @@
 """Read-only public endpoints; every queryset comes from cases.selectors."""
 
+import django_filters as filters
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -17,11 +19,13 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.renderers import JSONRenderer
 
 from .. import exports, selectors
-from ..filters import CaseFilter
+from ..filters import Q_MAX_LENGTH, CaseFilter
+from ..models import DocumentText
+from ..search import search_pages
 from . import schema  # noqa: F401  (registers the OpenAPI extensions)
 from .pagination import CaseCursorPagination, PublicCursorPagination
 from .renderers import CSVRenderer, JSONLinesRenderer
-from .serializers import CaseSerializer, CourtSerializer, PartySerializer, TaxonomySerializer
+from .serializers import CaseSerializer, CourtSerializer, DocumentSerializer, PartySerializer, TaxonomySerializer
 from .throttling import PublicApiThrottle
 
 BAD_REQUEST = OpenApiResponse(description="An unknown query parameter, a bad filter value or a malformed cursor.")
@@ -33,6 +37,10 @@ FIELDS_PARAMETER = OpenApiParameter(
     description="Comma-separated case fields to return, e.g. `slug,title,country`; empty for all.",
     style="form",
     explode=False,
+)
+
+TEXT_PARAMETER = OpenApiParameter(
+    "text", OpenApiTypes.BOOL, description="`true` to include each document's text, page by page.", required=False
 )
 
 
@@ -207,3 +215,56 @@ class TechnologyViewSet(PublicViewSet):
 
     def get_queryset(self):
         return selectors.public_technologies()
+
+
+class DocumentFilter(filters.FilterSet):
+    """Public documents by case, or by words in their text."""
+
+    q = filters.CharFilter(label="Words in the document's text", method="filter_q", max_length=Q_MAX_LENGTH)
+    case = filters.CharFilter(label="Slug of the case", method="filter_case", max_length=200)
+
+    class Meta:
+        model = DocumentText
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        pages = selectors.public_document_pages()
+        return queryset.filter(pk__in=search_pages(pages, value.strip()).values("document_id"))
+
+    def filter_case(self, queryset, name, value):
+        return queryset.filter(Q(filing__proceeding__case__slug=value) | Q(decision__proceeding__case__slug=value))
+
+
+class DocumentCursorPagination(PublicCursorPagination):
+    ordering = "id"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Documents of published cases whose text has been read",
+        parameters=[TEXT_PARAMETER],
+        responses={200: DocumentSerializer(many=True), 400: BAD_REQUEST, 429: THROTTLED},
+    ),
+    retrieve=extend_schema(
+        summary="One public document, with its text on request",
+        parameters=[TEXT_PARAMETER],
+        responses={200: DocumentSerializer, 400: BAD_REQUEST, 404: NOT_FOUND, 429: THROTTLED},
+    ),
+)
+class DocumentViewSet(PublicViewSet):
+    serializer_class = DocumentSerializer
+    lookup_field = "pk"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DocumentFilter
+    pagination_class = DocumentCursorPagination
+    control_parameters = {"format", "text"}
+
+    def get_queryset(self):
+        texts = selectors.public_document_texts()
+        return texts.prefetch_related("pages") if self.with_text() else texts
+
+    def with_text(self):
+        return self.request.query_params.get("text", "").lower() in ("1", "true")
+
+    def get_serializer(self, *args, **kwargs):
+        return super().get_serializer(*args, with_text=self.with_text(), **kwargs)

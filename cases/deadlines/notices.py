@@ -5,9 +5,9 @@ import datetime
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from ..models import Deadline
 from ..reminders import recipients
 from ..reminders.content import build_email, language_of
-from ..models import Deadline
 from .generate import cause_text
 
 

@@ -4,6 +4,7 @@ from .cache import PublicVersion
 from .cases import Case, CaseLink, Counsel, Participation
 from .courts import Court
 from .deadlines import CalendarOverride, Deadline, ReminderDelivery
+from .documents import DocumentPage, DocumentText
 from .facets import CaseFacet, FacetCount
 from .parties import Party
 from .people import UserProfile
@@ -21,6 +22,8 @@ __all__ = [
     "Deadline",
     "Decision",
     "FacetCount",
+    "DocumentPage",
+    "DocumentText",
     "Filing",
     "Hearing",
     "LegalGround",

@@ -1,6 +1,7 @@
 """Querysets with the one definition of what the public may see."""
 
 from django.db import models
+from django.db.models.functions import Coalesce
 
 
 class CaseQuerySet(models.QuerySet):
@@ -32,3 +33,31 @@ class ProceedingQuerySet(models.QuerySet):
     def public(self):
         """Return proceedings of published cases."""
         return self.filter(case__visibility="published", case__published_at__isnull=False)
+
+
+def _public_owner(prefix):
+    """Return a Q for rows whose filing or decision (at prefix) is public in a published case."""
+    case = f"{prefix}__proceeding__case"
+    return models.Q(
+        **{f"{prefix}__is_public": True, f"{case}__visibility": "published", f"{case}__published_at__isnull": False}
+    )
+
+
+class DocumentTextQuerySet(models.QuerySet):
+    def public(self):
+        """Return the texts of public filings' and decisions' documents in published cases."""
+        return self.filter(_public_owner("filing") | _public_owner("decision"))
+
+
+class DocumentPageQuerySet(models.QuerySet):
+    def public(self):
+        """Return the pages of public documents (see DocumentTextQuerySet.public), read successfully."""
+        return self.filter(
+            _public_owner("document__filing") | _public_owner("document__decision"), document__status="done"
+        )
+
+    def with_case_id(self):
+        """Annotate `case_id`: the case of the filing or decision each page belongs to."""
+        return self.annotate(
+            case_id=Coalesce("document__filing__proceeding__case_id", "document__decision__proceeding__case_id")
+        )

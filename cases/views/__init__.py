@@ -2,6 +2,7 @@
 
 from .case_list import case_list, case_list_download
 from .cases import case_detail
+from .documents import document_text
 from .entities import court_detail, party_detail, technology_detail
 from .pages import home, robots_txt, stats
 
@@ -10,6 +11,7 @@ __all__ = [
     "case_list",
     "case_list_download",
     "court_detail",
+    "document_text",
     "home",
     "party_detail",
     "robots_txt",

@@ -5,7 +5,9 @@ from django.shortcuts import redirect, render
 from .. import exports
 from ..cache import cache_public_page
 from ..datadump import dump_dir
+from ..document_search import document_hits
 from ..filters import CaseFilter, Sort
+from ..selectors import public_document_pages
 from .facets import active_filters, facet_groups
 from .paging import page_of
 
@@ -19,6 +21,10 @@ def case_list(request):
     cases = filterset.qs
     page = page_of(cases, PAGE_SIZE, request.GET.get("page"))
     data = filterset.form.cleaned_data
+    if data.get("q"):
+        hits = document_hits(public_document_pages(), [case.pk for case in page.object_list], data["q"])
+        for case in page.object_list:
+            case.document_hits = hits.get(case.pk, [])
     context = {
         "filterset": filterset,
         "page": page,
