@@ -26,22 +26,23 @@ def public_cases():
     )
 
 
-def _public_proceedings():
+def _proceedings(public=True):
+    def scope(model):
+        return model.objects.public() if public else model.objects.all()
+
     return (
-        Proceeding.objects.public()
+        scope(Proceeding)
         .select_related("court__appeals_to")  # the API record shows where the court appeals to
         .prefetch_related(
             Prefetch(
                 "filings",
-                queryset=Filing.objects.public().select_related("filed_by__party").order_by("filed_on", "pk"),
+                queryset=scope(Filing).select_related("filed_by__party").order_by("filed_on", "pk"),
                 to_attr="public_filings",
             ),
-            Prefetch(
-                "hearings", queryset=Hearing.objects.public().order_by("starts_at", "pk"), to_attr="public_hearings"
-            ),
+            Prefetch("hearings", queryset=scope(Hearing).order_by("starts_at", "pk"), to_attr="public_hearings"),
             Prefetch(
                 "decisions",
-                queryset=Decision.objects.public().order_by("announced_on", "pk"),
+                queryset=scope(Decision).order_by("announced_on", "pk"),
                 to_attr="public_decisions",
             ),
         )
@@ -55,10 +56,13 @@ def _participations():
     )
 
 
-def with_public_records(cases):
-    """Return cases (already public) with everything a case page, API record or export shows prefetched."""
+def with_public_records(cases, *, public=True):
+    """Return cases (already public) with everything a case page, API record or export shows prefetched.
+
+    public=False is the staff preview: every filing, hearing and decision, confidential ones too.
+    """
     return cases.prefetch_related(
-        Prefetch("proceedings", queryset=_public_proceedings(), to_attr="public_proceedings"),
+        Prefetch("proceedings", queryset=_proceedings(public), to_attr="public_proceedings"),
         Prefetch("participations", queryset=_participations()),
         Prefetch("related_cases", queryset=Case.objects.public().order_by("title"), to_attr="public_related"),
         "technologies",
@@ -73,10 +77,15 @@ def public_case_detail(slug):
     Proceedings carry `public_filings`, `public_hearings` and `public_decisions`; the case
     carries `public_proceedings` and `public_related` (published related cases only).
     """
-    try:
-        return with_public_records(Case.objects.public()).get(slug=slug)
-    except Case.DoesNotExist:
-        raise Http404("No such case.") from None
+    return _get_or_404(with_public_records(Case.objects.public()), slug)
+
+
+def preview_case_detail(slug):
+    """Return any case, draft or published, as public_case_detail() does but with its confidential records.
+
+    For staff previews only: the caller checks that the user may view the case.
+    """
+    return _get_or_404(with_public_records(Case.objects.all(), public=False), slug)
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,21 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Prefetch
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..actions.publishing import can_publish, publish_case, unpublish_case
 from ..models import Case, CaseLink, Counsel, Participation, Proceeding
-from .forms import CaseForm, ProceedingInlineFormSet
+from .filters import CountryInUseFilter
+from .forms import AppealFromField, CaseForm, ProceedingInlineForm, ProceedingInlineFormSet
 from .mixins import ActionAdmin, ScopedTabularInline
+
+# Claimants first, then defendants, then everyone else, as the roles are listed.
+ROLE_ORDER = models.Case(*(models.When(role=role, then=rank) for rank, role in enumerate(Participation.Role.values)))
 
 
 class ParticipationInline(ScopedTabularInline):
@@ -27,6 +32,7 @@ class ParticipationInline(ScopedTabularInline):
             super()
             .get_queryset(request)
             .select_related("party")
+            .order_by(ROLE_ORDER, "party__name")
             .prefetch_related(Prefetch("counsel", queryset=Counsel.objects.select_related("organisation")))
         )
 
@@ -37,6 +43,7 @@ class ParticipationInline(ScopedTabularInline):
 
 class ProceedingInline(ScopedTabularInline):
     model = Proceeding
+    form = ProceedingInlineForm
     formset = ProceedingInlineFormSet
     fields = ["court", "docket_number", "started_on", "ended_on", "appeals_from"]
     autocomplete_fields = ["court"]
@@ -45,6 +52,11 @@ class ProceedingInline(ScopedTabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("court", "appeals_from__court")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "appeals_from":
+            kwargs["form_class"] = AppealFromField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class CaseLinkInline(ScopedTabularInline):
@@ -59,7 +71,7 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
     list_select_related = ["lead_lawyer"]
     list_filter = [
         "status",
-        "country",
+        CountryInUseFilter,
         "technologies",
         "grounds",
         "visibility",
@@ -91,6 +103,17 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
     def get_changeform_initial_data(self, request):
         # Whoever opens a new case starts on its team; a lawyer could not edit it again otherwise.
         return {"team": [request.user.pk]} | super().get_changeform_initial_data(request)
+
+    def has_delete_permission(self, request, obj=None):
+        # A published case comes down first, so deleting it is a deliberate second step.
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_published)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        case = self.get_object(request, object_id)
+        if case is not None and case.is_published and super().has_delete_permission(request, case):
+            self.message_user(request, _("Unpublish this case before deleting it."), messages.WARNING)
+            return redirect("admin:cases_case_change", case.pk)
+        return super().delete_view(request, object_id, extra_context)
 
     def has_publish_permission(self, request):
         return can_publish(request.user)

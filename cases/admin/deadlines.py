@@ -11,11 +11,18 @@ from simple_history.admin import SimpleHistoryAdmin
 from .. import reminders
 from ..actions.deadlines import cancel_deadline, complete_deadline
 from ..models import CalendarOverride, Case, Deadline, ReminderDelivery, UserProfile
-from .mixins import ActionAdmin
+from .fields import OffsetsField
+from .mixins import ActionAdmin, may_edit
 
 
 class DeadlineForm(forms.ModelForm):
     """Refuse a deadline whose reminders could reach nobody, before anything is saved."""
+
+    reminder_offsets = OffsetsField(
+        label=_("reminders, days before"),
+        required=False,
+        help_text=_("E.g. 14, 7, 3, 1, 0. Blank uses the kind's default."),
+    )
 
     class Meta:
         model = Deadline
@@ -118,7 +125,8 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        # A delivery goes with its deadline: whoever may delete the deadline may delete its log.
+        return obj is not None and request.user.has_perm("cases.delete_deadline") and may_edit(request, obj.deadline)
 
 
 @admin.register(CalendarOverride)

@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Deadline, Decision, Filing, Hearing, Proceeding
-from .forms import DeadlineInlineForm, DecisionForm, FilingForm, FilingInlineFormSet, HearingForm, HearingInlineFormSet
+from .forms import (
+    DeadlineInlineForm,
+    DecisionForm,
+    FilingForm,
+    FilingInlineFormSet,
+    HearingForm,
+    HearingInlineFormSet,
+    ProceedingForm,
+)
 from .mixins import ActionAdmin, ScopedStackedInline, ScopedTabularInline
 
 
@@ -45,12 +53,13 @@ class DeadlineInline(ScopedTabularInline):
 
 @admin.register(Proceeding)
 class ProceedingAdmin(ActionAdmin, SimpleHistoryAdmin):
+    form = ProceedingForm
     list_display = ["__str__", "case", "started_on", "ended_on"]
     list_select_related = ["case", "court"]
     list_filter = ["court__level", "court"]
     search_fields = ["docket_number", "case__title", "case__title_ru", "court__name"]
     date_hierarchy = "started_on"
-    autocomplete_fields = ["case", "court", "appeals_from"]
+    autocomplete_fields = ["case", "court"]
     fields = ["case", "court", "docket_number", "started_on", "ended_on", "judges", "appeals_from"]
     inlines = [FilingInline, HearingInline, DecisionInline, DeadlineInline]
 
