@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cases.models import Case, Counsel, Court, Deadline, Decision, Filing, Hearing, Participation, Party, Proceeding
 from tests import factories
-from tests.admin_posts import add_url, case_post, change_url, errors_of, proceeding_post
+from tests.admin_posts import add_url, case_post, change_url, errors_of, post_data, proceeding_post
 from tests.upload_samples import PDF, PNG
 
 pytestmark = pytest.mark.django_db
@@ -358,5 +358,5 @@ def test_court_time_zone_is_a_choice(editor_client):
 def test_reminder_offsets_typed_wrong(editor_client, editor, offsets, message):
     case = factories.case(lead_lawyer=editor)
     data = {"case": case.pk, "title": "Reply", "kind": "other", "due_on": "2030-01-01", "reminder_offsets": offsets}
-    refused(editor_client.post(add_url(Deadline), data), message)
+    refused(editor_client.post(add_url(Deadline), post_data(data, ["deliveries"])), message)
     assert not Deadline.objects.exists()

@@ -44,3 +44,20 @@ def merge_parties(keep, duplicate, *, actor):
     for case_id in case_ids:
         case_changed(case_id)
     return keep
+
+
+@transaction.atomic
+def set_counsel(participation, entries, *, actor):
+    """Make participation's counsel exactly entries, [(lawyer's name, firm or None), ...], keeping rows that stay."""
+    existing = {(counsel.name, counsel.organisation_id): counsel for counsel in participation.counsel.all()}
+    wanted = {(name, firm.pk if firm else None): firm for name, firm in entries}
+    for key, counsel in existing.items():
+        if key not in wanted:
+            counsel.delete()
+    for (name, firm_id), firm in wanted.items():
+        if (name, firm_id) not in existing:
+            counsel = Counsel(participation=participation, name=name, organisation=firm)
+            counsel.full_clean()
+            record_actor(counsel, actor)
+            counsel.save()
+    case_changed(participation.case_id)

@@ -9,10 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..actions.parties import set_counsel
 from ..actions.publishing import can_publish, publish_case, unpublish_case
-from ..models import Case, CaseLink, Counsel, Participation, Proceeding
+from ..models import Case, CaseLink, Counsel, Participation, Party, Proceeding
 from .filters import CountryInUseFilter
-from .forms import AppealFromField, CaseForm, ProceedingInlineForm, ProceedingInlineFormSet
+from .forms import (
+    COUNSEL_KINDS,
+    AppealFromField,
+    CaseForm,
+    ParticipationInlineForm,
+    ProceedingInlineForm,
+    ProceedingInlineFormSet,
+)
 from .mixins import ActionAdmin, ScopedTabularInline
 
 # Claimants first, then defendants, then everyone else, as the roles are listed.
@@ -21,11 +29,10 @@ ROLE_ORDER = models.Case(*(models.When(role=role, then=rank) for rank, role in e
 
 class ParticipationInline(ScopedTabularInline):
     model = Participation
-    fields = ["party", "role", "note", "counsel_names"]
-    readonly_fields = ["counsel_names"]
+    form = ParticipationInlineForm
+    fields = ["party", "role", "note", "counsel_text"]
     autocomplete_fields = ["party"]
     show_change_link = True
-    verbose_name_plural = _("parties and roles (open a row to add its counsel)")
 
     def get_queryset(self, request):
         return (
@@ -35,10 +42,6 @@ class ParticipationInline(ScopedTabularInline):
             .order_by(ROLE_ORDER, "party__name")
             .prefetch_related(Prefetch("counsel", queryset=Counsel.objects.select_related("organisation")))
         )
-
-    @admin.display(description=_("counsel"))
-    def counsel_names(self, obj):
-        return ", ".join(str(counsel) for counsel in obj.counsel.all()) or "—"
 
 
 class ProceedingInline(ScopedTabularInline):
@@ -99,6 +102,17 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
     ]
     inlines = [ParticipationInline, ProceedingInline, CaseLinkInline]
     actions = ["publish", "unpublish"]
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # One list of firms and NGOs for every counsel field on the page to complete from.
+        firms = Party.objects.filter(kind__in=COUNSEL_KINDS).order_by("name").values_list("name", flat=True)
+        return super().render_change_form(request, context | {"counsel_firms": firms}, *args, **kwargs)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for row in formset.forms:
+            if "counsel_text" in row.changed_data and row.instance.pk and not formset._should_delete_form(row):
+                set_counsel(row.instance, row.cleaned_data["counsel_text"], actor=request.user)
 
     def get_changeform_initial_data(self, request):
         # Whoever opens a new case starts on its team; a lawyer could not edit it again otherwise.

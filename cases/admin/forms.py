@@ -1,5 +1,6 @@
 """Admin forms that need more than the model gives: hearing times in the court's zone, narrowed choices."""
 
+import re
 import zoneinfo
 
 from django import forms
@@ -13,7 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ..deadlines.generate import check_triggers
-from ..models import Case, Court, Decision, Filing, Hearing, Participation, Proceeding
+from ..models import Case, Counsel, Court, Decision, Filing, Hearing, Participation, Party, Proceeding
 from ..models.proceedings import appeal_cycle, appeal_cycle_message
 from .deadlines import DeadlineForm
 
@@ -31,6 +32,61 @@ class CaseForm(forms.ModelForm):
         error_messages = {
             "slug": {"unique": _("Another case already uses this slug. Choose another, or leave it blank.")},
         }
+
+
+# Who may act as counsel, as the Counsel model limits its organisation.
+COUNSEL_KINDS = Counsel._meta.get_field("organisation").get_limit_choices_to()["kind__in"]
+
+
+def counsel_label(counsel):
+    """Return counsel as typed in the compact field: "Name (Firm)", "Name" or "Firm"."""
+    if counsel.name and counsel.organisation_id:
+        return f"{counsel.name} ({counsel.organisation.name})"
+    return counsel.name or counsel.organisation.name
+
+
+class ParticipationInlineForm(forms.ModelForm):
+    """A party's role in the case, with its counsel typed on the same row."""
+
+    counsel_text = forms.CharField(
+        label=_("counsel"),
+        required=False,
+        max_length=2000,
+        help_text=_("Separate with semicolons, e.g. “Kirill Koroteev (Roskomsvoboda); Liberty”."),
+        widget=forms.TextInput(attrs={"list": "counsel-organisations", "class": "counsel-input"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["counsel_text"] = "; ".join(counsel_label(c) for c in self.instance.counsel.all())
+
+    def clean_counsel_text(self):
+        entries = []
+        for entry in filter(None, (part.strip() for part in self.cleaned_data["counsel_text"].split(";"))):
+            match = re.fullmatch(r"(?P<name>[^()]*?)\s*(?:\((?P<firm>[^()]+)\))?", entry)
+            if match is None:
+                message = _("Write each counsel as “Name”, “Name (Firm)” or “Firm”: %(entry)s")
+                raise ValidationError(message, params={"entry": entry})
+            name, firm_name = match["name"].strip(), (match["firm"] or "").strip()
+            firm = self.find_firm(firm_name or name)
+            if firm_name and firm is None:
+                message = _("No firm or NGO called “%(name)s” yet: add it as a party first.")
+                raise ValidationError(message, params={"name": firm_name})
+            if not firm_name:
+                # A bare name is the firm's when a firm has it, else the lawyer's.
+                name = "" if firm is not None else name
+            if len(name) > 200:
+                raise ValidationError(_("A lawyer's name has at most 200 characters."))
+            entries.append((name, firm))
+        return entries
+
+    @staticmethod
+    def find_firm(name):
+        if not name:
+            return None
+        same_name = models.Q(name__iexact=name) | models.Q(name_ru__iexact=name)
+        return Party.objects.filter(same_name, kind__in=COUNSEL_KINDS).order_by("pk").first()
 
 
 class HearingForm(forms.ModelForm):
