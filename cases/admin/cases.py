@@ -20,6 +20,7 @@ from .forms import (
     ParticipationInlineForm,
     ProceedingInlineForm,
     ProceedingInlineFormSet,
+    RowForm,
 )
 from .mixins import ActionAdmin, ScopedTabularInline
 
@@ -61,9 +62,17 @@ class ProceedingInline(ScopedTabularInline):
             kwargs["form_class"] = AppealFromField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "appeals_from":
+            # A plain list of this case's proceedings: no add, edit or delete popups beside it.
+            field.widget = field.widget.widget
+        return field
+
 
 class CaseLinkInline(ScopedTabularInline):
     model = CaseLink
+    form = RowForm
     fields = ["kind", "title", "url", "published_on"]
 
 

@@ -21,6 +21,16 @@ from .deadlines import DeadlineForm
 TIMEZONE_CHOICES = [("", "---------")] + [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
+class RowForm(forms.ModelForm):
+    """A table row of an inline: each widget is named after its field, as a row has headings, not labels."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the admin's related-links wrapper
+            widget.attrs.setdefault("aria-label", str(field.label))
+
+
 class CaseForm(forms.ModelForm):
     """The case form, with a plainer message for a slug that is taken."""
 
@@ -45,7 +55,7 @@ def counsel_label(counsel):
     return counsel.name or counsel.organisation.name
 
 
-class ParticipationInlineForm(forms.ModelForm):
+class ParticipationInlineForm(RowForm):
     """A party's role in the case, with its counsel typed on the same row."""
 
     counsel_text = forms.CharField(
@@ -89,7 +99,7 @@ class ParticipationInlineForm(forms.ModelForm):
         return Party.objects.filter(same_name, kind__in=COUNSEL_KINDS).order_by("pk").first()
 
 
-class HearingForm(forms.ModelForm):
+class HearingForm(RowForm):
     """Take a hearing's date and time as the clock on the courtroom wall, in the hearing's time zone."""
 
     timezone = forms.ChoiceField(
@@ -170,7 +180,7 @@ class AppealFromField(forms.ModelChoiceField):
         return ROW_ABOVE if value == ROW_ABOVE else super().to_python(value)
 
 
-class ProceedingInlineForm(forms.ModelForm):
+class ProceedingInlineForm(RowForm):
     """A proceeding row on its case's page, which may appeal from the row above it."""
 
     row_above = None  # the form of the row above, when this row appeals from it
@@ -327,7 +337,7 @@ class DecisionForm(DocumentForm):
         fields = ["announced_on", "final_form_on", "result", "is_final", "summary", "document", "is_public"]
 
 
-class DeadlineInlineForm(DeadlineForm):
+class DeadlineInlineForm(RowForm, DeadlineForm):
     """A deadline row on its proceeding's page, with a way to close it through the deadline actions."""
 
     class Mark(models.TextChoices):

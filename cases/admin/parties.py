@@ -17,6 +17,7 @@ from ..actions.parties import merge_parties
 from ..models import Counsel, LegalGround, Participation, Party, Technology
 from ..models.parties import likely_duplicates
 from .filters import CountryInUseFilter
+from .forms import RowForm
 from .mixins import ActionAdmin, ScopedTabularInline
 
 
@@ -122,6 +123,7 @@ def likely_party_rows(parties):
 
 class CounselInline(ScopedTabularInline):
     model = Counsel
+    form = RowForm
     fields = ["name", "organisation"]
     autocomplete_fields = ["organisation"]
     extra = 1
