@@ -60,9 +60,16 @@ class Follow(models.Model):
         verbose_name = _("follow")
         verbose_name_plural = _("follows")
         constraints = [
-            models.UniqueConstraint(fields=["subscriber", "case", "query"], name="follow_unique_target"),
             models.UniqueConstraint(
-                fields=["subscriber", "query"], condition=models.Q(case__isnull=True), name="follow_unique_list_query"
+                fields=["subscriber", "case", "query"],
+                name="follow_unique_target",
+                violation_error_message=_("This address already follows this."),
+            ),
+            models.UniqueConstraint(
+                fields=["subscriber", "query"],
+                condition=models.Q(case__isnull=True),
+                name="follow_unique_list_query",
+                violation_error_message=_("This address already follows this list."),
             ),
         ]
 
@@ -83,7 +90,13 @@ class AnnouncedItem(models.Model):
     seen_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="announced_item_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id"],
+                name="announced_item_unique",
+                violation_error_message=_("This item has already been announced."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"
@@ -101,7 +114,13 @@ class Alert(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["subscriber", "kind", "object_id"], name="alert_once_per_item")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "kind", "object_id"],
+                name="alert_once_per_item",
+                violation_error_message=_("This subscriber already has an alert for this item."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.object_id} → {self.subscriber_id}"

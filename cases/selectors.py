@@ -44,25 +44,26 @@ def public_cases():
     )
 
 
-def _public_proceedings():
+def _proceedings(public=True):
+    def scope(model):
+        return model.objects.public() if public else model.objects.all()
+
     return (
-        Proceeding.objects.public()
+        scope(Proceeding)
         .select_related("court")
         .prefetch_related(
             with_public_appeals_to("court__appeals_to"),
             Prefetch(
                 "filings",
-                queryset=Filing.objects.public()
+                queryset=scope(Filing)
                 .select_related("filed_by__party", "document_text")
                 .order_by("filed_on", "pk"),
                 to_attr="public_filings",
             ),
-            Prefetch(
-                "hearings", queryset=Hearing.objects.public().order_by("starts_at", "pk"), to_attr="public_hearings"
-            ),
+            Prefetch("hearings", queryset=scope(Hearing).order_by("starts_at", "pk"), to_attr="public_hearings"),
             Prefetch(
                 "decisions",
-                queryset=Decision.objects.public().select_related("document_text").order_by("announced_on", "pk"),
+                queryset=scope(Decision).select_related("document_text").order_by("announced_on", "pk"),
                 to_attr="public_decisions",
             ),
         )
@@ -76,10 +77,10 @@ def _participations():
     )
 
 
-def _record_prefetches():
+def _record_prefetches(public=True):
     """Return {record field: prefetch} for the related data of a case record."""
     return {
-        "proceedings": Prefetch("proceedings", queryset=_public_proceedings(), to_attr="public_proceedings"),
+        "proceedings": Prefetch("proceedings", queryset=_proceedings(public), to_attr="public_proceedings"),
         "parties": Prefetch("participations", queryset=_participations()),
         "related_cases": Prefetch(
             "related_cases", queryset=Case.objects.public().order_by("title"), to_attr="public_related"
@@ -90,12 +91,13 @@ def _record_prefetches():
     }
 
 
-def with_public_records(cases, fields=None):
+def with_public_records(cases, fields=None, *, public=True):
     """Return cases (already public) with everything a case page, API record or export shows prefetched.
 
     `fields` (record field names) limits the prefetches to what those fields show; None means all.
+    public=False is the staff preview: every filing, hearing and decision, confidential ones too.
     """
-    prefetches = [lookup for name, lookup in _record_prefetches().items() if fields is None or name in fields]
+    prefetches = [lookup for name, lookup in _record_prefetches(public).items() if fields is None or name in fields]
     return cases.defer(None).defer(*NEVER_SHOWN).prefetch_related(None).prefetch_related(*prefetches)
 
 
@@ -105,10 +107,15 @@ def public_case_detail(slug):
     Proceedings carry `public_filings`, `public_hearings` and `public_decisions`; the case
     carries `public_proceedings` and `public_related` (published related cases only).
     """
-    try:
-        return with_public_records(Case.objects.public()).get(slug=slug)
-    except Case.DoesNotExist:
-        raise Http404("No such case.") from None
+    return _get_or_404(with_public_records(Case.objects.public()), slug)
+
+
+def preview_case_detail(slug):
+    """Return any case, draft or published, as public_case_detail() does but with its confidential records.
+
+    For staff previews only: the caller checks that the user may view the case.
+    """
+    return _get_or_404(with_public_records(Case.objects.all(), public=False), slug)
 
 
 @dataclass(frozen=True)

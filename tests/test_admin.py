@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.models import Case, Counsel, Deadline, Decision, Filing, Hearing, Participation, Technology
 from tests import factories
-from tests.admin_posts import add_url, case_post, change_url, proceeding_post
+from tests.admin_posts import add_url, case_post, change_url, post_data, proceeding_post
 
 pytestmark = pytest.mark.django_db
 
@@ -313,3 +313,82 @@ def test_lawyer_can_only_pick_proceedings_of_own_cases(client, lawyer):
     assert response.status_code == 200 and "proceeding" in response.context["adminform"].form.errors
     assert client.post(add_url(Filing), data | {"proceeding": mine.pk}).status_code == 302
     assert list(Filing.objects.values_list("proceeding", flat=True)) == [mine.pk]
+
+
+def test_counsel_typed_on_the_participation_row(editor_client, editor):
+    case = factories.case()
+    factories.party(name="Roskomsvoboda", kind="ngo")
+    factories.party(name="Liberty", kind="ngo")
+    party = factories.party(name="Alena Popova")
+    counsel = "Kirill Koroteev (roskomsvoboda); Liberty; Sarkis Darbinyan"
+    rows = {"participations": [{"party": party.pk, "role": "plaintiff", "counsel_text": counsel}]}
+    response = editor_client.post(change_url(case), case_post(case, rows=rows))
+    assert response.status_code == 302
+    assert set(Counsel.objects.values_list("name", "organisation__name")) == {
+        ("Kirill Koroteev", "Roskomsvoboda"),
+        ("", "Liberty"),
+        ("Sarkis Darbinyan", None),
+    }
+    page = editor_client.get(change_url(case)).content.decode()
+    assert "Liberty; Kirill Koroteev (Roskomsvoboda); Sarkis Darbinyan" in page  # by name, firms alone first
+    assert '<option value="Roskomsvoboda">' in page  # the datalist the field completes from
+
+    participation = Participation.objects.get()
+    row = {"id": participation.pk, "case": case.pk, "party": party.pk, "role": "plaintiff"}
+    rows = {"participations": [row | {"counsel_text": "Liberty; Nobody (Unknown Firm)"}]}
+    response = editor_client.post(change_url(case), case_post(case, rows=rows))
+    assert response.status_code == 200
+    assert "No firm or NGO called “Unknown Firm” yet" in response.content.decode()
+    assert Counsel.objects.count() == 3
+    rows = {"participations": [row | {"counsel_text": "Liberty"}]}
+    assert editor_client.post(change_url(case), case_post(case, rows=rows)).status_code == 302
+    assert list(Counsel.objects.values_list("organisation__name", flat=True)) == ["Liberty"]
+
+
+def test_saving_a_role_returns_to_its_case(editor_client):
+    participation = factories.participation(factories.case())
+    data = {"case": participation.case_id, "party": participation.party_id, "role": "defendant", "note": ""}
+    data |= {"counsel-TOTAL_FORMS": 0, "counsel-INITIAL_FORMS": 0, "counsel-MIN_NUM_FORMS": 0}
+    response = editor_client.post(change_url(participation), data | {"counsel-MAX_NUM_FORMS": 1000})
+    assert response.status_code == 302 and response["Location"] == change_url(participation.case)
+
+
+def test_parties_listed_claimant_first(editor_client):
+    case = factories.case()
+    for role, name in [("amicus", "A"), ("third_party", "B"), ("defendant", "C"), ("plaintiff", "D")]:
+        factories.participation(case, role=role, party=factories.party(name=name))
+    page = editor_client.get(change_url(case))
+    formset = next(i.formset for i in page.context["inline_admin_formsets"] if i.formset.prefix == "participations")
+    assert [form.instance.role for form in formset.forms] == ["plaintiff", "defendant", "third_party", "amicus"]
+
+
+def test_country_filter_lists_only_countries_in_use(editor_client):
+    factories.case(country="GB")
+    factories.case(country="RU")
+    response = editor_client.get(reverse("admin:cases_case_changelist"))
+    spec = next(spec for spec in response.context["cl"].filter_specs if spec.title == "country")
+    assert [label for _value, label in spec.lookup_choices] == ["Russia", "United Kingdom"]
+    filtered = editor_client.get(reverse("admin:cases_case_changelist"), {"country": "GB"})
+    assert filtered.context["cl"].result_count == 1
+
+
+def test_reminder_offsets_typed_as_days(editor_client, editor):
+    case = factories.case(lead_lawyer=editor)
+    data = {"case": case.pk, "title": "Reply", "kind": "other", "due_on": "2030-01-01"}
+    data = post_data(data | {"reminder_offsets": "14, 7 3,1, 0"}, ["deliveries"])
+    assert editor_client.post(add_url(Deadline), data).status_code == 302
+    deadline = Deadline.objects.get()
+    assert deadline.reminder_offsets == [14, 7, 3, 1, 0]
+    page = editor_client.get(change_url(deadline)).content.decode()
+    assert 'value="14, 7, 3, 1, 0"' in page and "[14" not in page
+
+
+def test_appeal_results_shown_as_such_publicly(client):
+    case = factories.case(published=True)
+    proceeding = factories.proceeding(case)
+    factories.decision(proceeding, result="appeal_allowed")
+    factories.decision(
+        proceeding, result="appeal_dismissed", announced_on=datetime.date(2020, 1, 1), final_form_on=None
+    )
+    content = client.get(case.get_absolute_url()).content.decode()
+    assert "Appeal allowed" in content and "Appeal dismissed" in content

@@ -6,9 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases.models import Case, Counsel, Court, Decision, Filing, Hearing, Participation, Party, Proceeding
+from cases.models import Case, Counsel, Court, Deadline, Decision, Filing, Hearing, Participation, Party, Proceeding
 from tests import factories
-from tests.admin_posts import add_url, case_post, change_url, errors_of, proceeding_post
+from tests.admin_posts import add_url, case_post, change_url, errors_of, post_data, proceeding_post
 from tests.upload_samples import PDF, PNG
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_proceeding_appealing_from_another_case(editor_client):
     proceeding = factories.proceeding()
     before = counts()
     response = editor_client.post(change_url(proceeding), proceeding_post(proceeding, appeals_from=other.pk))
-    refused(response, "same case")
+    refused(response, "Select a valid choice")  # only this case's proceedings are offered
     assert Proceeding.objects.get(pk=proceeding.pk).appeals_from is None
     assert counts() == before
 
@@ -185,3 +185,178 @@ def test_publishing_an_invalid_case_reports_it_and_publishes_none(editor_client)
     assert response.status_code == 200
     assert "needs fixing first" in response.content.decode()
     assert not Case.objects.public().exists()
+
+
+# One test per rule the models or the database enforce: the admin's form shows it, saves nothing, loses nothing.
+
+
+def proceeding_row(proceeding, **fields):
+    row = {"id": proceeding.pk, "case": proceeding.case_id, "court": proceeding.court_id}
+    row |= {"docket_number": proceeding.docket_number, "started_on": str(proceeding.started_on or "")}
+    return row | {"appeals_from": proceeding.appeals_from_id or ""} | fields
+
+
+def chain(length):
+    """Return a case's proceedings, each but the first appealing from the one before."""
+    case = factories.case()
+    proceedings = [factories.proceeding(case, docket_number="first")]
+    for number in range(1, length):
+        proceedings.append(factories.proceeding(case, docket_number=f"appeal {number}", appeals_from=proceedings[-1]))
+    return proceedings
+
+
+def test_case_page_never_offers_a_proceeding_as_its_own_appeal(editor_client):
+    first, second = chain(2)
+    page = editor_client.get(change_url(first.case))
+    formset = next(i.formset for i in page.context["inline_admin_formsets"] if i.formset.prefix == "proceedings")
+    for form in formset.forms:
+        offered = [value for value, _label in form.fields["appeals_from"].choices]
+        assert form.instance.pk not in offered
+    rows = [proceeding_row(first, appeals_from=first.pk), proceeding_row(second)]
+    response = editor_client.post(change_url(first.case), case_post(first.case, rows={"proceedings": rows}))
+    refused(response, "Select a valid choice")
+    assert Proceeding.objects.get(pk=first.pk).appeals_from is None
+
+
+def test_proceeding_page_never_offers_itself_to_appeal_from(editor_client):
+    first, second = chain(2)
+    page = editor_client.get(change_url(second))
+    offered = [value for value, _label in page.context["adminform"].form.fields["appeals_from"].choices if value]
+    assert [value.value for value in offered] == [first.pk]
+    response = editor_client.post(change_url(second), proceeding_post(second, appeals_from=second.pk))
+    refused(response, "Select a valid choice")
+    assert Proceeding.objects.get(pk=second.pk).appeals_from == first
+
+
+def test_appeal_cycle_in_one_save_on_the_case_page(editor_client):
+    first, second = chain(2)
+    rows = [proceeding_row(first, appeals_from=second.pk, docket_number="typed"), proceeding_row(second)]
+    data = case_post(first.case, title="Kept", rows={"proceedings": rows})
+    response = editor_client.post(change_url(first.case), data)
+    refused(response, "cannot go round in a circle")
+    message = next(error for error in errors_of(response) if "circle" in error)
+    assert str(first.court) in message and str(second.court) in message
+    content = response.content.decode()
+    assert 'value="typed"' in content and 'value="Kept"' in content  # nothing typed is lost
+    assert Proceeding.objects.get(pk=first.pk).appeals_from is None
+    assert Case.objects.get(pk=first.case_id).title != "Kept"
+
+
+def test_appeal_cycle_of_three_on_the_proceeding_page(editor_client):
+    first, second, third = chain(3)
+    response = editor_client.post(change_url(first), proceeding_post(first, appeals_from=third.pk))
+    refused(response, "cannot go round in a circle")
+    assert Proceeding.objects.get(pk=first.pk).appeals_from is None
+
+
+def test_appeal_chain_set_in_the_save_that_creates_it(editor_client):
+    high, appeal = factories.court(name="High Court"), factories.court(name="Court of Appeal")
+    rows = [
+        {"court": high.pk, "docket_number": "CO/4085/2018", "started_on": "2018-10-01"},
+        {"court": appeal.pk, "docket_number": "C1/2019/2670", "started_on": "2019-10-01", "appeals_from": "above"},
+    ]
+    response = editor_client.post(add_url(Case), case_post(rows={"proceedings": rows}))
+    assert response.status_code == 302, errors_of(response)
+    lower, upper = Proceeding.objects.order_by("started_on")
+    assert (lower.appeals_from, upper.appeals_from) == (None, lower)
+
+
+def test_first_row_cannot_appeal_from_the_row_above(editor_client):
+    rows = [{"court": factories.court().pk, "appeals_from": "above"}]
+    response = editor_client.post(add_url(Case), case_post(title="Nothing saved", rows={"proceedings": rows}))
+    refused(response, "no proceeding in the row above")
+    assert not Case.objects.exists()
+
+
+def test_proceeding_ending_before_it_started(editor_client):
+    (proceeding,) = chain(1)
+    row = proceeding_row(proceeding, started_on="2020-05-01", ended_on="2020-04-01")
+    response = editor_client.post(change_url(proceeding.case), case_post(proceeding.case, rows={"proceedings": [row]}))
+    refused(response, "cannot end before it started")
+    response = editor_client.post(change_url(proceeding), proceeding_post(proceeding, ended_on="2019-01-01"))
+    refused(response, "cannot end before it started")
+    assert Proceeding.objects.get(pk=proceeding.pk).ended_on is None
+
+
+def test_final_form_before_announcement_has_a_readable_message(editor_client):
+    proceeding = factories.proceeding()
+    row = {"announced_on": "2020-03-03", "final_form_on": "2020-03-01", "result": "dismissed"}
+    response = editor_client.post(change_url(proceeding), proceeding_post(proceeding, {"decisions": [row]}))
+    refused(response, "The date in final form cannot be before the date it was announced")
+    assert not any("Constraint" in error for error in errors_of(response))
+
+
+@pytest.mark.parametrize("page", ["case", "proceeding"])
+def test_proceeding_start_moved_after_its_decision(editor_client, page):
+    (proceeding,) = chain(1)
+    factories.decision(proceeding, announced_on=datetime.date(2019, 11, 6))
+    if page == "case":
+        row = proceeding_row(proceeding, started_on="2020-01-01")
+        response = editor_client.post(
+            change_url(proceeding.case), case_post(proceeding.case, rows={"proceedings": [row]})
+        )
+    else:
+        response = editor_client.post(change_url(proceeding), proceeding_post(proceeding, started_on="2020-01-01"))
+    refused(response, "A decision of this proceeding is dated 2019-11-06")
+    assert Proceeding.objects.get(pk=proceeding.pk).started_on == datetime.date(2019, 10, 7)
+
+
+def test_proceeding_moved_away_from_the_case_its_appeals_are_in(editor_client):
+    first, second = chain(2)
+    response = editor_client.post(change_url(first), proceeding_post(first, case=factories.case().pk))
+    refused(response, "cannot move to another case")
+    assert Proceeding.objects.get(pk=first.pk).case_id == second.case_id
+
+
+def test_same_party_in_the_same_role_twice(editor_client):
+    party = factories.party()
+    rows = {"participations": [{"party": party.pk, "role": "plaintiff"}, {"party": party.pk, "role": "plaintiff"}]}
+    response = editor_client.post(add_url(Case), case_post(rows=rows))
+    refused(response, "duplicate")
+    assert not Case.objects.exists()
+
+
+def test_same_link_twice(editor_client):
+    row = {"kind": "press", "title": "Article", "url": "https://example.org/a"}
+    response = editor_client.post(add_url(Case), case_post(rows={"links": [row, row | {"title": "Again"}]}))
+    refused(response, "duplicate")
+    assert not Case.objects.exists()
+
+
+def test_counsel_without_name_or_firm(editor_client):
+    participation = factories.participation(factories.case())
+    counsel = Counsel.objects.create(participation=participation, name="Kirill Koroteev")
+    data = {"case": participation.case_id, "party": participation.party_id, "role": participation.role, "note": ""}
+    data |= {"counsel-TOTAL_FORMS": 1, "counsel-INITIAL_FORMS": 1, "counsel-MIN_NUM_FORMS": 0}
+    data |= {"counsel-MAX_NUM_FORMS": 1000, "counsel-0-id": counsel.pk, "counsel-0-participation": participation.pk}
+    data |= {"counsel-0-name": "", "counsel-0-organisation": ""}
+    response = editor_client.post(change_url(participation), data)
+    refused(response, "Give the lawyer's name, the firm or NGO, or both")
+    assert Counsel.objects.get().name == "Kirill Koroteev"
+
+
+def test_court_appealing_to_itself(editor_client):
+    court = factories.court()
+    data = {"name": court.name, "slug": court.slug, "country": "RU", "level": "appeal", "timezone": "Europe/Moscow"}
+    response = editor_client.post(change_url(court), data | {"appeals_to": court.pk})
+    refused(response, "cannot hear appeals from itself")
+    assert Court.objects.get(pk=court.pk).appeals_to is None
+
+
+def test_court_time_zone_is_a_choice(editor_client):
+    page = editor_client.get(add_url(Court))
+    assert "Europe/Moscow" in dict(page.context["adminform"].form.fields["timezone"].choices)
+    data = {"name": "New court", "country": "RU", "level": "appeal", "timezone": "Mars/Olympus"}
+    refused(editor_client.post(add_url(Court), data), "valid choice")
+    assert not Court.objects.filter(name="New court").exists()
+
+
+@pytest.mark.parametrize(
+    ("offsets", "message"),
+    [("14, seven", "Type whole days"), ("400", "whole days from 0 to 365"), ("7, 7", "only once")],
+)
+def test_reminder_offsets_typed_wrong(editor_client, editor, offsets, message):
+    case = factories.case(lead_lawyer=editor)
+    data = {"case": case.pk, "title": "Reply", "kind": "other", "due_on": "2030-01-01", "reminder_offsets": offsets}
+    refused(editor_client.post(add_url(Deadline), post_data(data, ["deliveries"])), message)
+    assert not Deadline.objects.exists()

@@ -157,9 +157,12 @@ def test_lawyer_deletes_a_filing_only_on_own_case(client, lawyer, other_lawyer, 
     assert not Filing.objects.filter(pk=filing.pk).exists()
 
 
-def test_editor_deletes_any_case(client, editor, world):
+def test_editor_deletes_any_case_once_unpublished(client, editor, world):
     client.force_login(editor)
     url = reverse("admin:cases_case_delete", args=[world["case"].pk])
+    client.post(url, {"post": "yes"})
+    assert Case.objects.filter(pk=world["case"].pk).exists()  # published: unpublish first
+    client.post(reverse("admin:cases_case_changelist"), {"action": "unpublish", "_selected_action": [world["case"].pk]})
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not Case.objects.filter(pk=world["case"].pk).exists()
 

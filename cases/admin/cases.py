@@ -2,44 +2,55 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Prefetch
+from django.shortcuts import redirect
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..actions.parties import set_counsel
 from ..actions.publishing import can_publish, publish_case, unpublish_case
 from ..deadlines.generate import case_notices
-from ..models import Case, CaseLink, Counsel, Participation, Proceeding
-from .forms import CaseForm, ProceedingInlineFormSet
+from ..models import Case, CaseLink, Counsel, Participation, Party, Proceeding
+from .filters import CountryInUseFilter
+from .forms import (
+    COUNSEL_KINDS,
+    AppealFromField,
+    CaseForm,
+    ParticipationInlineForm,
+    ProceedingInlineForm,
+    ProceedingInlineFormSet,
+    RowForm,
+)
 from .mixins import ActionAdmin, ScopedTabularInline
+
+# Claimants first, then defendants, then everyone else, as the roles are listed.
+ROLE_ORDER = models.Case(*(models.When(role=role, then=rank) for rank, role in enumerate(Participation.Role.values)))
 
 
 class ParticipationInline(ScopedTabularInline):
     model = Participation
-    fields = ["party", "role", "is_client", "note", "counsel_names"]
-    readonly_fields = ["counsel_names"]
+    form = ParticipationInlineForm
+    fields = ["party", "role", "is_client", "note", "counsel_text"]
     autocomplete_fields = ["party"]
     show_change_link = True
-    verbose_name_plural = _("parties and roles (open a row to add its counsel)")
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
             .select_related("party")
+            .order_by(ROLE_ORDER, "party__name")
             .prefetch_related(Prefetch("counsel", queryset=Counsel.objects.select_related("organisation")))
         )
-
-    @admin.display(description=_("counsel"))
-    def counsel_names(self, obj):
-        return ", ".join(str(counsel) for counsel in obj.counsel.all()) or "—"
 
 
 class ProceedingInline(ScopedTabularInline):
     model = Proceeding
+    form = ProceedingInlineForm
     formset = ProceedingInlineFormSet
     fields = ["court", "procedure", "docket_number", "started_on", "ended_on", "appeals_from"]
     autocomplete_fields = ["court"]
@@ -49,9 +60,22 @@ class ProceedingInline(ScopedTabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("court", "appeals_from__court")
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "appeals_from":
+            kwargs["form_class"] = AppealFromField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "appeals_from":
+            # A plain list of this case's proceedings: no add, edit or delete popups beside it.
+            field.widget = field.widget.widget
+        return field
+
 
 class CaseLinkInline(ScopedTabularInline):
     model = CaseLink
+    form = RowForm
     fields = ["kind", "title", "url", "published_on"]
 
 
@@ -62,7 +86,7 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
     list_select_related = ["lead_lawyer"]
     list_filter = [
         "status",
-        "country",
+        CountryInUseFilter,
         "technologies",
         "grounds",
         "visibility",
@@ -102,9 +126,31 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
         lines = case_notices(obj) if obj.pk else []
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)) if lines else "-"
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        # One list of firms and NGOs for every counsel field on the page to complete from.
+        firms = Party.objects.filter(kind__in=COUNSEL_KINDS).order_by("name").values_list("name", flat=True)
+        return super().render_change_form(request, context | {"counsel_firms": firms}, *args, **kwargs)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for row in formset.forms:
+            if "counsel_text" in row.changed_data and row.instance.pk and not formset._should_delete_form(row):
+                set_counsel(row.instance, row.cleaned_data["counsel_text"], actor=request.user)
+
     def get_changeform_initial_data(self, request):
         # Whoever opens a new case starts on its team; a lawyer could not edit it again otherwise.
         return {"team": [request.user.pk]} | super().get_changeform_initial_data(request)
+
+    def has_delete_permission(self, request, obj=None):
+        # A published case comes down first, so deleting it is a deliberate second step.
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_published)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        case = self.get_object(request, object_id)
+        if case is not None and case.is_published and super().has_delete_permission(request, case):
+            self.message_user(request, _("Unpublish this case before deleting it."), messages.WARNING)
+            return redirect("admin:cases_case_change", case.pk)
+        return super().delete_view(request, object_id, extra_context)
 
     def has_publish_permission(self, request):
         return can_publish(request.user)

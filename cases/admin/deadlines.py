@@ -19,11 +19,18 @@ from ..actions.calendar import delete_calendar_override, save_calendar_override
 from ..actions.deadlines import cancel_deadline, complete_deadline
 from ..actions.reminders import resend_deliveries
 from ..models import CalendarOverride, Case, Deadline, ReminderDelivery, UserProfile
-from .mixins import ActionAdmin
+from .fields import OffsetsField
+from .mixins import ActionAdmin, may_edit
 
 
 class DeadlineForm(forms.ModelForm):
     """Refuse a deadline whose reminders could reach nobody, before anything is saved."""
+
+    reminder_offsets = OffsetsField(
+        label=_("reminders, days before"),
+        required=False,
+        help_text=_("E.g. 14, 7, 3, 1, 0. Blank uses the kind's default."),
+    )
 
     class Meta:
         model = Deadline
@@ -138,7 +145,8 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        # A delivery goes with its deadline: whoever may delete the deadline may delete its log.
+        return obj is not None and request.user.has_perm("cases.delete_deadline") and may_edit(request, obj.deadline)
 
     def has_resend_permission(self, request):
         # Whoever may change deadlines may ask for their reminders again.

@@ -1,5 +1,6 @@
 """Admin forms that need more than the model gives: hearing times in the court's zone, narrowed choices."""
 
+import re
 import zoneinfo
 
 from django import forms
@@ -13,10 +14,21 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ..deadlines.generate import check_triggers
-from ..models import Case, Decision, Filing, Hearing, Participation, Proceeding
+from ..models import Case, Counsel, Court, Decision, Filing, Hearing, Participation, Party, Proceeding
+from ..models.proceedings import appeal_cycle, appeal_cycle_message
 from .deadlines import DeadlineForm
 
 TIMEZONE_CHOICES = [("", "---------")] + [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class RowForm(forms.ModelForm):
+    """A table row of an inline: each widget is named after its field, as a row has headings, not labels."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the admin's related-links wrapper
+            widget.attrs.setdefault("aria-label", str(field.label))
 
 
 class CaseForm(forms.ModelForm):
@@ -43,7 +55,62 @@ class CaseForm(forms.ModelForm):
         }
 
 
-class HearingForm(forms.ModelForm):
+# Who may act as counsel, as the Counsel model limits its organisation.
+COUNSEL_KINDS = Counsel._meta.get_field("organisation").get_limit_choices_to()["kind__in"]
+
+
+def counsel_label(counsel):
+    """Return counsel as typed in the compact field: "Name (Firm)", "Name" or "Firm"."""
+    if counsel.name and counsel.organisation_id:
+        return f"{counsel.name} ({counsel.organisation.name})"
+    return counsel.name or counsel.organisation.name
+
+
+class ParticipationInlineForm(RowForm):
+    """A party's role in the case, with its counsel typed on the same row."""
+
+    counsel_text = forms.CharField(
+        label=_("counsel"),
+        required=False,
+        max_length=2000,
+        help_text=_("Separate with semicolons, e.g. “Kirill Koroteev (Roskomsvoboda); Liberty”."),
+        widget=forms.TextInput(attrs={"list": "counsel-organisations", "class": "counsel-input"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["counsel_text"] = "; ".join(counsel_label(c) for c in self.instance.counsel.all())
+
+    def clean_counsel_text(self):
+        entries = []
+        for entry in filter(None, (part.strip() for part in self.cleaned_data["counsel_text"].split(";"))):
+            match = re.fullmatch(r"(?P<name>[^()]*?)\s*(?:\((?P<firm>[^()]+)\))?", entry)
+            if match is None:
+                message = _("Write each counsel as “Name”, “Name (Firm)” or “Firm”: %(entry)s")
+                raise ValidationError(message, params={"entry": entry})
+            name, firm_name = match["name"].strip(), (match["firm"] or "").strip()
+            firm = self.find_firm(firm_name or name)
+            if firm_name and firm is None:
+                message = _("No firm or NGO called “%(name)s” yet: add it as a party first.")
+                raise ValidationError(message, params={"name": firm_name})
+            if not firm_name:
+                # A bare name is the firm's when a firm has it, else the lawyer's.
+                name = "" if firm is not None else name
+            if len(name) > 200:
+                raise ValidationError(_("A lawyer's name has at most 200 characters."))
+            entries.append((name, firm))
+        return entries
+
+    @staticmethod
+    def find_firm(name):
+        if not name:
+            return None
+        same_name = models.Q(name__iexact=name) | models.Q(name_ru__iexact=name)
+        return Party.objects.filter(same_name, kind__in=COUNSEL_KINDS).order_by("pk").first()
+
+
+class HearingForm(RowForm):
     """Take a hearing's date and time as the clock on the courtroom wall, in the hearing's time zone."""
 
     timezone = forms.ChoiceField(
@@ -113,13 +180,111 @@ class FilingInlineFormSet(CaseChoicesFormSet):
         return Participation.objects.filter(case_id=self.instance.case_id).select_related("party")
 
 
+# The value of "Appeal from" that means the proceeding in the row above, saved or not.
+ROW_ABOVE = "above"
+
+
+class AppealFromField(forms.ModelChoiceField):
+    """A proceeding of this case, or the row above: a chain can be entered before any of it is saved."""
+
+    def to_python(self, value):
+        return ROW_ABOVE if value == ROW_ABOVE else super().to_python(value)
+
+
+class ProceedingInlineForm(RowForm):
+    """A proceeding row on its case's page, which may appeal from the row above it."""
+
+    row_above = None  # the form of the row above, when this row appeals from it
+
+    def clean(self):
+        cleaned = super().clean()
+        self.appeals_from_above = cleaned.get("appeals_from") == ROW_ABOVE
+        if self.appeals_from_above:
+            cleaned["appeals_from"] = None
+        return cleaned
+
+    def save(self, commit=True):
+        if self.row_above is not None:
+            # Saved before this row, so the link gets its id when this row is saved.
+            self.instance.appeals_from = self.row_above.instance
+        return super().save(commit)
+
+
 class ProceedingInlineFormSet(CaseChoicesFormSet):
-    """A proceeding appeals from another proceeding of the same case."""
+    """A proceeding appeals from another proceeding of the same case, never itself, never in a circle."""
 
     narrowed_field = "appeals_from"
 
     def narrowed_queryset(self):
         return Proceeding.objects.filter(case_id=self.instance.pk).select_related("court")
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields.get("appeals_from")
+        if field is None:
+            return
+        own = form.instance.pk
+        choices = [choice for choice in field.choices if choice[0] != own or not own]
+        if index != 0:
+            choices.insert(1, (ROW_ABOVE, _("↑ the proceeding in the row above")))
+        if own:
+            field.queryset = field.queryset.exclude(pk=own)
+        field.choices = choices
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        links = {}
+        if self.instance.pk:
+            links = dict(Proceeding.objects.filter(case_id=self.instance.pk).values_list("pk", "appeals_from"))
+        rows, above = {}, None
+        for index, form in enumerate(self.forms):
+            if not form.has_changed() and not form.instance.pk:
+                continue  # an empty extra row
+            key = form.instance.pk or ("row", index)
+            if self._should_delete_form(form):
+                links.pop(key, None)
+                continue
+            if getattr(form, "appeals_from_above", False):
+                if above is None:
+                    form.add_error("appeals_from", _("There is no proceeding in the row above."))
+                    continue
+                form.row_above = rows[above]
+                links[key] = above
+            else:
+                target = form.cleaned_data.get("appeals_from")
+                links[key] = target.pk if target else None
+            rows[key], above = form, key
+        labels = {key: form.instance for key, form in rows.items()}
+        for key, form in rows.items():
+            cycle = appeal_cycle(key, links)
+            if cycle:
+                form.add_error("appeals_from", appeal_cycle_message(cycle, labels))
+
+
+class ProceedingForm(forms.ModelForm):
+    """A proceeding on its own page appeals from another proceeding of its case, never itself."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("appeals_from")
+        if field is not None and self.instance.pk:
+            field.queryset = (
+                field.queryset.filter(case_id=self.instance.case_id)
+                .exclude(pk=self.instance.pk)
+                .select_related("court")
+            )
+
+
+class CourtForm(forms.ModelForm):
+    """A court, with its time zone chosen from the list rather than typed."""
+
+    timezone = forms.ChoiceField(label=_("time zone"), choices=TIMEZONE_CHOICES)
+
+    class Meta:
+        model = Court
+        fields = ["name", "name_ru", "slug", "country", "level", "timezone", "appeals_to"]
 
 
 class StoredDocument:
@@ -184,7 +349,7 @@ class DecisionForm(DocumentForm):
         fields += ["is_final", "summary", "document", "is_public"]
 
 
-class DeadlineInlineForm(DeadlineForm):
+class DeadlineInlineForm(RowForm, DeadlineForm):
     """A deadline row on its proceeding's page, with a way to close it through the deadline actions."""
 
     class Mark(models.TextChoices):

@@ -9,7 +9,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..deadlines.generate import legal_effect, plan_lines
 from ..models import Deadline, Decision, Filing, Hearing, Proceeding
-from .forms import DeadlineInlineForm, DecisionForm, FilingForm, FilingInlineFormSet, HearingForm, HearingInlineFormSet
+from .forms import (
+    DeadlineInlineForm,
+    DecisionForm,
+    FilingForm,
+    FilingInlineFormSet,
+    HearingForm,
+    HearingInlineFormSet,
+    ProceedingForm,
+)
 from .mixins import ActionAdmin, ScopedStackedInline, ScopedTabularInline
 
 
@@ -49,12 +57,13 @@ class DeadlineInline(ScopedTabularInline):
 
 @admin.register(Proceeding)
 class ProceedingAdmin(ActionAdmin, SimpleHistoryAdmin):
+    form = ProceedingForm
     list_display = ["__str__", "case", "started_on", "ended_on"]
     list_select_related = ["case", "court"]
     list_filter = ["court__level", "court"]
     search_fields = ["docket_number", "case__title", "case__title_ru", "court__name"]
     date_hierarchy = "started_on"
-    autocomplete_fields = ["case", "court", "appeals_from"]
+    autocomplete_fields = ["case", "court"]
     fields = ["case", "court", "procedure", "docket_number", "started_on", "ended_on", "judges", "appeals_from"]
     inlines = [FilingInline, HearingInline, DecisionInline, DeadlineInline]
 

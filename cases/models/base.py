@@ -34,3 +34,5 @@ class Result(models.TextChoices):
     SETTLED = "settled", _("Settled")
     VIOLATION = "violation", _("Violation found")
     NO_VIOLATION = "no_violation", _("No violation")
+    APPEAL_ALLOWED = "appeal_allowed", _("Appeal allowed")
+    APPEAL_DISMISSED = "appeal_dismissed", _("Appeal dismissed")

@@ -124,6 +124,7 @@ class Case(models.Model):
                 condition=models.Q(visibility="draft", published_at__isnull=True)
                 | models.Q(visibility="published", published_at__isnull=False),
                 name="case_published_has_published_at",
+                violation_error_message=_("A published case needs its publication time, and a draft has none."),
             ),
         ]
         indexes = [
@@ -213,7 +214,13 @@ class CaseLink(models.Model):
         ordering = ["-published_on", "title"]
         verbose_name = _("link")
         verbose_name_plural = _("press and sources")
-        constraints = [models.UniqueConstraint(fields=["case", "url"], name="caselink_unique_url_per_case")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "url"],
+                name="caselink_unique_url_per_case",
+                violation_error_message=_("This case already links to this address."),
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -250,7 +257,11 @@ class Participation(models.Model):
         verbose_name = _("participation")
         verbose_name_plural = _("parties and roles")
         constraints = [
-            models.UniqueConstraint(fields=["case", "party", "role"], name="participation_unique_role"),
+            models.UniqueConstraint(
+                fields=["case", "party", "role"],
+                name="participation_unique_role",
+                violation_error_message=_("This party already has this role in the case."),
+            ),
         ]
 
     def __str__(self):
@@ -282,6 +293,7 @@ class Counsel(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(name="") | models.Q(organisation__isnull=False),
                 name="counsel_has_name_or_organisation",
+                violation_error_message=_("Give the lawyer's name, the firm or NGO, or both."),
             ),
         ]
 

@@ -58,7 +58,9 @@ class Court(models.Model):
         verbose_name_plural = _("courts and forums")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(appeals_to=models.F("id")), name="court_does_not_appeal_to_itself"
+                condition=~models.Q(appeals_to=models.F("id")),
+                name="court_does_not_appeal_to_itself",
+                violation_error_message=_("A court cannot hear appeals from itself."),
             ),
         ]
 
@@ -74,6 +76,11 @@ class Court(models.Model):
 
     def get_absolute_url(self):
         return reverse("cases:court_detail", args=[self.slug])
+
+    def clean(self):
+        # The constraint compares with the id, which a form leaves out of its checks.
+        if self.pk and self.appeals_to_id == self.pk:
+            raise ValidationError({"appeals_to": _("A court cannot hear appeals from itself.")})
 
     @property
     def display_name(self):

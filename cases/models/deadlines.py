@@ -127,11 +127,13 @@ class Deadline(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status="done", completed_at__isnull=False) | ~models.Q(status="done"),
                 name="deadline_done_has_completed_at",
+                violation_error_message=_("A deadline marked done needs the time it was done."),
             ),
             models.UniqueConstraint(
                 fields=["source_decision", "rule_code"],
                 condition=models.Q(source_decision__isnull=False),
                 name="deadline_one_per_decision_and_rule",
+                violation_error_message=_("This decision already has a deadline from this rule."),
             ),
         ]
         indexes = [models.Index(fields=["status", "due_on"], name="deadline_status_due_idx")]
@@ -200,10 +202,14 @@ class ReminderDelivery(models.Model):
         verbose_name_plural = _("reminder deliveries")
         constraints = [
             models.UniqueConstraint(
-                fields=["deadline", "recipient", "offset_days"], name="delivery_one_per_deadline_recipient_offset"
+                fields=["deadline", "recipient", "offset_days"],
+                name="delivery_one_per_deadline_recipient_offset",
+                violation_error_message=_("This reminder is already scheduled for this person."),
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False), name="delivery_sent_has_sent_at"
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="delivery_sent_has_sent_at",
+                violation_error_message=_("A sent reminder needs the time it was sent."),
             ),
         ]
         indexes = [models.Index(fields=["status", "send_at"], name="delivery_due_idx")]
@@ -244,9 +250,16 @@ class CalendarOverride(models.Model):
         verbose_name = _("calendar override")
         verbose_name_plural = _("calendar overrides")
         constraints = [
-            models.UniqueConstraint(fields=["calendar", "court", "day"], name="calendar_override_one_per_court_day"),
             models.UniqueConstraint(
-                fields=["calendar", "day"], condition=models.Q(court__isnull=True), name="calendar_override_one_per_day"
+                fields=["calendar", "court", "day"],
+                name="calendar_override_one_per_court_day",
+                violation_error_message=_("This court already has an exception on this calendar for this day."),
+            ),
+            models.UniqueConstraint(
+                fields=["calendar", "day"],
+                condition=models.Q(court__isnull=True),
+                name="calendar_override_one_per_day",
+                violation_error_message=_("This calendar already has an exception for this day."),
             ),
         ]
 

@@ -1,6 +1,10 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -69,3 +73,19 @@ class Party(models.Model):
     @property
     def display_name(self):
         return in_language(self.name, self.name_ru)
+
+
+def likely_duplicates(name, *, exclude_pk=None):
+    """Return parties whose name reads like name, Cyrillic or Latin, with how many cases each is in."""
+    from ..slugs import transliterate
+
+    key = slugify(transliterate(name))
+    if not key:
+        return Party.objects.none()
+    same = Q(slug=key) | Q(slug__regex=rf"^{re.escape(key)}-[0-9]+$") | Q(name__iexact=name) | Q(name_ru__iexact=name)
+    return (
+        Party.objects.filter(same)
+        .exclude(pk=exclude_pk)
+        .annotate(case_count=Count("participations__case", distinct=True))
+        .order_by("-case_count", "name")
+    )

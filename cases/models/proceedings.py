@@ -47,7 +47,8 @@ class Proceeding(models.Model):
     judges = models.CharField(_("judges"), max_length=500, blank=True, help_text=_("Names, separated by commas."))
     appeals_from = models.ForeignKey(
         "self",
-        on_delete=models.PROTECT,
+        # Not PROTECT: deleting the whole case takes its appeal chain with it; one link alone stays refused.
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="appeals",
@@ -68,9 +69,12 @@ class Proceeding(models.Model):
                 | models.Q(started_on__isnull=True)
                 | models.Q(ended_on__gte=models.F("started_on")),
                 name="proceeding_ends_after_start",
+                violation_error_message=_("A proceeding cannot end before it started."),
             ),
             models.CheckConstraint(
-                condition=~models.Q(appeals_from=models.F("id")), name="proceeding_not_appeal_of_itself"
+                condition=~models.Q(appeals_from=models.F("id")),
+                name="proceeding_not_appeal_of_itself",
+                violation_error_message=_("A proceeding cannot appeal from itself."),
             ),
         ]
 
@@ -79,18 +83,60 @@ class Proceeding(models.Model):
         return f"{self.court}{number}"
 
     def clean(self):
+        errors = {}
         if self.appeals_from_id and self.case_id and self.appeals_from.case_id != self.case_id:
-            raise ValidationError(
-                {"appeals_from": _("A proceeding can only appeal from another proceeding of the same case.")}
-            )
+            errors["appeals_from"] = _("A proceeding can only appeal from another proceeding of the same case.")
+        elif self.pk and self.appeals_from_id == self.pk:
+            # The constraint compares with the id, which a form leaves out of its checks.
+            errors["appeals_from"] = _("A proceeding cannot appeal from itself.")
+        elif self.pk and self.appeals_from_id:
+            links = dict(Proceeding.objects.filter(case_id=self.case_id).values_list("pk", "appeals_from"))
+            cycle = appeal_cycle(self.pk, links | {self.pk: self.appeals_from_id})
+            if cycle:
+                errors["appeals_from"] = appeal_cycle_message(cycle, {self.pk: self})
         if self.procedure and self.court_id and not procedure_fits(self.procedure, self.court.country.code):
             country = self.court.country.name or _("an international forum")
-            raise ValidationError(
-                {
-                    "procedure": _("%(procedure)s does not fit a court in %(country)s.")
-                    % {"procedure": self.get_procedure_display(), "country": country}
-                }
-            )
+            errors["procedure"] = _("%(procedure)s does not fit a court in %(country)s.") % {
+                "procedure": self.get_procedure_display(),
+                "country": country,
+            }
+        if self.pk:
+            errors |= self._clean_dependants()
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_dependants(self):
+        """Check this proceeding against the records that depend on it: its decisions and its appeals."""
+        errors = {}
+        if self.started_on:
+            early = self.decisions.filter(announced_on__lt=self.started_on).order_by("announced_on").first()
+            if early is not None:
+                message = _("A decision of this proceeding is dated %(date)s, before this start date.")
+                errors["started_on"] = message % {"date": early.announced_on}
+        if self.case_id and self.appeals.exclude(case_id=self.case_id).exists():
+            errors["case"] = _("Proceedings of its present case appeal from this one; it cannot move to another case.")
+        return errors
+
+
+def appeal_cycle(start, links):
+    """Return the keys on the circle that start's appeal chain makes in links ({key: appeals from}), else []."""
+    chain, node = [start], links.get(start)
+    while node is not None:
+        if node == start:
+            return chain
+        if node in chain:
+            return []  # a circle further up the chain: its own rows report it
+        chain.append(node)
+        node = links.get(node)
+    return []
+
+
+def appeal_cycle_message(cycle, known):
+    """Return the message naming the proceedings on cycle; known maps keys to proceedings or labels."""
+    missing = [key for key in cycle if key not in known]
+    known = known | {p.pk: p for p in Proceeding.objects.filter(pk__in=missing).select_related("court")}
+    names = [str(known[key]) for key in [*cycle, cycle[0]]]
+    return _("An appeal chain cannot go round in a circle: %(chain)s.") % {"chain": " → ".join(names)}
 
 
 class Filing(models.Model):
@@ -185,7 +231,13 @@ class Hearing(models.Model):
         ordering = ["starts_at"]
         verbose_name = _("hearing")
         verbose_name_plural = _("hearings")
-        constraints = [models.CheckConstraint(condition=~models.Q(timezone=""), name="hearing_has_timezone")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(timezone=""),
+                name="hearing_has_timezone",
+                violation_error_message=_("Choose the time zone the hearing takes place in."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.proceeding} {self.local_starts_at:%Y-%m-%d %H:%M}"

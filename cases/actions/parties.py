@@ -1,0 +1,63 @@
+"""Merging duplicate parties."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..models import Counsel, Filing, Participation
+from .events import case_changed, record_actor
+
+# What a merge copies from the duplicate when the party kept has nothing there.
+FILLED_FIELDS = ["name_ru", "country", "description", "website"]
+
+
+@transaction.atomic
+def merge_parties(keep, duplicate, *, actor):
+    """Move duplicate's roles in cases and as counsel to keep, then delete duplicate; history records each step."""
+    case_ids = set()
+    for participation in duplicate.participations.all():
+        case_ids.add(participation.case_id)
+        same = Participation.objects.filter(case_id=participation.case_id, party=keep, role=participation.role).first()
+        if same is None:
+            participation.party = keep
+            record_actor(participation, actor)
+            participation.save()
+            continue
+        # keep already has this role in this case: its row takes over the duplicate's counsel and filings.
+        Counsel.objects.filter(participation=participation).update(participation=same)
+        Filing.objects.filter(filed_by=participation).update(filed_by=same)
+        record_actor(participation, actor)
+        participation.delete()
+    for counsel in duplicate.counsel_roles.select_related("participation"):
+        case_ids.add(counsel.participation.case_id)
+        counsel.organisation = keep
+        counsel.save()
+    for field in FILLED_FIELDS:
+        if not getattr(keep, field) and getattr(duplicate, field):
+            setattr(keep, field, getattr(duplicate, field))
+    keep.full_clean()
+    record_actor(keep, actor)
+    keep._change_reason = _("Merged in %(party)s") % {"party": duplicate}
+    keep.save()
+    record_actor(duplicate, actor)
+    duplicate._change_reason = _("Merged into %(party)s") % {"party": keep}
+    duplicate.delete()
+    for case_id in case_ids:
+        case_changed(case_id)
+    return keep
+
+
+@transaction.atomic
+def set_counsel(participation, entries, *, actor):
+    """Make participation's counsel exactly entries, [(lawyer's name, firm or None), ...], keeping rows that stay."""
+    existing = {(counsel.name, counsel.organisation_id): counsel for counsel in participation.counsel.all()}
+    wanted = {(name, firm.pk if firm else None): firm for name, firm in entries}
+    for key, counsel in existing.items():
+        if key not in wanted:
+            counsel.delete()
+    for (name, firm_id), firm in wanted.items():
+        if (name, firm_id) not in existing:
+            counsel = Counsel(participation=participation, name=name, organisation=firm)
+            counsel.full_clean()
+            record_actor(counsel, actor)
+            counsel.save()
+    case_changed(participation.case_id)
