@@ -44,13 +44,13 @@ def free_port():
 class Server:
     """gunicorn with production settings against one database, optionally with the Redis page cache."""
 
-    def __init__(self, database_url, cache_url, workers):
+    def __init__(self, database_url, cache_url, workers, secret_key=None):
         self.port = free_port()
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bench._settings",
             "DJANGO_DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(64),
+            "SECRET_KEY": secret_key or secrets.token_urlsafe(64),
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",
             "DATABASE_URL": database_url,

@@ -82,7 +82,7 @@ class CaseLinkInline(ScopedTabularInline):
 @admin.register(Case)
 class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
     form = CaseForm
-    list_display = ["title", "country", "status", "visibility", "lead_lawyer", "filed_on", "last_activity_on"]
+    list_display = ["title", "country_name", "status", "visibility", "lead_lawyer", "filed_on", "last_activity_on"]
     list_select_related = ["lead_lawyer"]
     list_filter = [
         "status",
@@ -136,6 +136,17 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
         for row in formset.forms:
             if "counsel_text" in row.changed_data and row.instance.pk and not formset._should_delete_form(row):
                 set_counsel(row.instance, row.cleaned_data["counsel_text"], actor=request.user)
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name == "cases_case_changelist":
+            # The list shows none of the long columns.
+            queryset = queryset.defer("search_vector", "description", "internal_notes", "summary", "summary_ru")
+        return queryset
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_name(self, obj):
+        # The column's default display flattens all 250 country choices again for every row.
+        return obj.country.name
 
     def get_changeform_initial_data(self, request):
         # Whoever opens a new case starts on its team; a lawyer could not edit it again otherwise.
