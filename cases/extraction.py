@@ -17,6 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from PIL.Image import DecompressionBombError
+from pypdf.errors import FileNotDecryptedError, LimitReachedError
+
 PART_CHARS = 4000  # formats without pages are cut into parts of about this size
 MAX_PAGE_CHARS = 100_000  # keeps one page well inside PostgreSQL's tsvector limit
 MIN_TEXT_LAYER_CHARS = 20  # a PDF page with less text than this is treated as a scan
@@ -86,11 +89,11 @@ def read_file(path, extension, limits):
         result = reader(path, limits)
     except (Failure, MemoryError):
         raise
-    except Exception as error:  # any parser error on hostile input means the same to staff: unreadable
-        if type(error).__name__ in ("LimitReachedError", "DecompressionBombError"):
-            raise Failure("too_large", str(error)) from error
-        if type(error).__name__ in ("FileNotDecryptedError", "WrongPasswordError"):
-            raise Failure("encrypted", str(error)) from error
+    except (LimitReachedError, DecompressionBombError) as error:
+        raise Failure("too_large", str(error)) from error
+    except FileNotDecryptedError as error:
+        raise Failure("encrypted", str(error)) from error
+    except Exception as error:  # any other parser error on hostile input means the same to staff: unreadable
         raise Failure("damaged", f"{type(error).__name__}: {error}"[:500]) from error
     result["pages"] = [_clean(text) for text in result["pages"]]
     result["language"] = detect_language(" ".join(result["pages"]))

@@ -41,12 +41,12 @@ def decompression_bomb_pdf(megabytes=300):
     )
 
 
-def encrypted_pdf(text="Encrypted statement of claim"):
-    """Return a text PDF that needs a password to open."""
+def encrypted_pdf(text="Encrypted statement of claim", user_password="secret", algorithm="RC4-128"):
+    """Return an encrypted text PDF; with the default user password, it needs that password to open."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(text_pdf([text]))))
-    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm=algorithm)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

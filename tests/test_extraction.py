@@ -44,6 +44,12 @@ def test_pdf_text_layer_is_read_page_by_page(read):
     assert result["language"] == "en"
 
 
+def test_pdf_with_only_an_owner_password_is_read(read):
+    data = samples.encrypted_pdf("Restricted but readable judgment text.", user_password="", algorithm="AES-256")
+
+    assert read(data, "pdf")["pages"] == ["Restricted but readable judgment text."]
+
+
 def test_docx_odt_and_rtf_are_read(read):
     assert read(samples.docx(["Claim about cameras", "Second paragraph"]), "docx")["pages"] == [
         "Claim about cameras\nSecond paragraph"

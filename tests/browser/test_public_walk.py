@@ -45,7 +45,7 @@ def test_visitor_walk_and_accessibility(page, live_server, demo):
     check_axe(page, "case list")
     screenshot(page, "case-list-filtered")
 
-    page.get_by_label("Search titles, summaries, parties and docket numbers").fill("Popova")
+    page.get_by_label("Search titles, summaries, parties, docket numbers and the text of documents").fill("Popova")
     page.get_by_role("button", name="Search", exact=True).click()
     assert "q=Popova" in page.url
     results = page.locator(".case-rows h3 a")
