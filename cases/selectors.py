@@ -41,9 +41,10 @@ def _public_proceedings():
             ),
             Prefetch(
                 "decisions",
-                queryset=Decision.objects.public().order_by("announced_on", "pk"),
+                queryset=Decision.objects.public().prefetch_related("identifiers").order_by("announced_on", "pk"),
                 to_attr="public_decisions",
             ),
+            "numbers",
         )
         .order_by(F("started_on").asc(nulls_last=True), "pk")
     )

@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Deadline, Decision, Filing, Hearing, Proceeding
 from .forms import DeadlineInlineForm, DecisionForm, FilingForm, FilingInlineFormSet, HearingForm, HearingInlineFormSet
+from .identifiers import DecisionIdentifierInline, ProceedingNumberInline
 from .mixins import ActionAdmin, ScopedStackedInline, ScopedTabularInline
 
 
@@ -48,11 +49,11 @@ class ProceedingAdmin(ActionAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "case", "started_on", "ended_on"]
     list_select_related = ["case", "court"]
     list_filter = ["court__level", "court"]
-    search_fields = ["docket_number", "case__title", "case__title_ru", "court__name"]
+    search_fields = ["docket_number", "numbers__value", "case__title", "case__title_ru", "court__name"]
     date_hierarchy = "started_on"
     autocomplete_fields = ["case", "court", "appeals_from"]
     fields = ["case", "court", "docket_number", "started_on", "ended_on", "judges", "appeals_from"]
-    inlines = [FilingInline, HearingInline, DecisionInline, DeadlineInline]
+    inlines = [ProceedingNumberInline, FilingInline, HearingInline, DecisionInline, DeadlineInline]
 
     def prepare_inline(self, obj, parent):
         if isinstance(obj, Deadline):
@@ -101,4 +102,6 @@ class DecisionAdmin(ProceedingRecordAdmin):
     fields = ["proceeding", "announced_on", "final_form_on", "result", "is_final", "summary", "document", "is_public"]
     list_display = ["__str__", "case", "proceeding", "announced_on", "is_final", "is_public"]
     list_filter = ["result", "is_final", "is_public"]
+    search_fields = ["identifiers__value", *ProceedingRecordAdmin.search_fields]
     date_hierarchy = "announced_on"
+    inlines = [DecisionIdentifierInline]

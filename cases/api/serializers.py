@@ -11,7 +11,20 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Case, CaseLink, Counsel, Court, Decision, Filing, Hearing, Participation, Party, Proceeding
+from ..models import (
+    Case,
+    CaseLink,
+    Counsel,
+    Court,
+    Decision,
+    DecisionIdentifier,
+    Filing,
+    Hearing,
+    Participation,
+    Party,
+    Proceeding,
+    ProceedingNumber,
+)
 
 
 class SelectableFieldsMixin:
@@ -122,12 +135,25 @@ class HearingSerializer(serializers.ModelSerializer):
         fields = ["id", "starts_at", "timezone", "place", "summary"]
 
 
+class IdentifierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DecisionIdentifier
+        fields = ["scheme", "value"]
+
+
+class ProceedingNumberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProceedingNumber
+        fields = ["scheme", "value"]
+
+
 class DecisionSerializer(serializers.ModelSerializer):
     document_url = DocumentUrlField("decision")
+    identifiers = IdentifierSerializer(many=True, read_only=True)
 
     class Meta:
         model = Decision
-        fields = ["id", "announced_on", "final_form_on", "result", "summary", "is_final", "document_url"]
+        fields = ["id", "announced_on", "final_form_on", "result", "summary", "is_final", "identifiers", "document_url"]
 
 
 class ProceedingSerializer(serializers.ModelSerializer):
@@ -138,6 +164,9 @@ class ProceedingSerializer(serializers.ModelSerializer):
     filings = FilingSerializer(source="public_filings", many=True, read_only=True)
     hearings = HearingSerializer(source="public_hearings", many=True, read_only=True)
     decisions = DecisionSerializer(source="public_decisions", many=True, read_only=True)
+    other_numbers = ProceedingNumberSerializer(
+        source="numbers", many=True, read_only=True, help_text="Further docket or application numbers."
+    )
 
     class Meta:
         model = Proceeding
@@ -145,6 +174,7 @@ class ProceedingSerializer(serializers.ModelSerializer):
             "id",
             "court",
             "docket_number",
+            "other_numbers",
             "started_on",
             "ended_on",
             "judges",

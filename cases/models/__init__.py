@@ -3,9 +3,11 @@
 from .cases import Case, CaseLink, Counsel, Participation
 from .courts import Court
 from .deadlines import CalendarOverride, Deadline, ReminderDelivery
+from .identifiers import DecisionIdentifier, ProceedingNumber
 from .parties import Party
 from .people import UserProfile
 from .proceedings import Decision, Filing, Hearing, Proceeding
+from .revisions import Revision
 from .taxonomy import LegalGround, Technology
 
 __all__ = [
@@ -16,13 +18,16 @@ __all__ = [
     "Court",
     "Deadline",
     "Decision",
+    "DecisionIdentifier",
     "Filing",
     "Hearing",
     "LegalGround",
     "Participation",
     "Party",
     "Proceeding",
+    "ProceedingNumber",
     "ReminderDelivery",
+    "Revision",
     "Technology",
     "UserProfile",
 ]
