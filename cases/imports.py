@@ -26,6 +26,7 @@ from django_countries import countries
 from .actions.decisions import save_decision
 from .actions.publishing import publish_case
 from .actions.records import save_record
+from .actions.review import needs_review
 from .exports import FIELDS, FORMULA_STARTS, LIST_SEPARATOR
 from .models import (
     Case,
@@ -333,6 +334,10 @@ def _import_case(record, slug, actor):
     case = Case.objects.filter(slug=slug).first() or _case_by_citations(record)
     if case is not None and actor is not None and not Case.objects.editable_by(actor).filter(pk=case.pk).exists():
         raise RowError([_("You may not change the existing case %(slug)s.") % {"slug": case.slug}])
+    if case is not None and needs_review(case, actor):
+        raise RowError(
+            [_("The case %(slug)s is published: an editor must import changes to it.") % {"slug": case.slug}]
+        )
     action = "update" if case else "create"
     case = case or Case(slug=slug)
     for name in CASE_TEXT:

@@ -1,9 +1,12 @@
 """Review of published edits: a lawyer's change to a published case waits until an editor approves it."""
 
+import json
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from cases.actions.review import approve_revision, needs_review, propose_delete, propose_save, reject_revision
+from cases.imports import import_file
 from cases.models import Case, Decision, Filing, Revision, Technology
 from tests import factories
 from tests.admin_posts import case_post, change_url, proceeding_post
@@ -126,6 +129,13 @@ def test_lawyer_cannot_approve_in_the_admin(client, review_on, lawyer, case):
     client.post("/admin/cases/revision/", {"action": "approve", "_selected_action": [revision.pk]})
     revision.refresh_from_db()
     assert revision.status == "pending"
+
+
+def test_a_lawyer_cannot_import_over_a_published_case_under_review(review_on, lawyer, case):
+    record = {"slug": case.slug, "title": case.title, "country": "RU", "summary": "Imported summary."}
+    result = import_file(json.dumps([record]).encode(), "cases.json", actor=lawyer, dry_run=False)
+    assert not result.ok and "an editor must import" in result.errors[0][1]
+    assert Case.objects.get().summary == "Approved summary."
 
 
 def test_editor_edits_go_live_at_once(client, review_on, editor, case):

@@ -31,8 +31,18 @@ from .publishing import can_publish
 from .records import case_id_of, delete_record, save_record
 
 # The records the public sees of a published case; filings, hearings and decisions only while public.
-REVIEWED = (Case, Proceeding, Participation, Counsel, CaseLink, Filing, Hearing, Decision, DecisionIdentifier)
-REVIEWED += (ProceedingNumber,)
+REVIEWED = (
+    Case,
+    CaseLink,
+    Counsel,
+    Decision,
+    DecisionIdentifier,
+    Filing,
+    Hearing,
+    Participation,
+    Proceeding,
+    ProceedingNumber,
+)
 # A case's many-to-many fields: they wait with the rest of the case's change.
 CASE_M2M = ("technologies", "grounds", "related_cases", "team")
 
@@ -44,9 +54,10 @@ def needs_review(obj, actor):
     case_id = case_id_of(obj)
     if case_id is None or not Case.objects.public().filter(pk=case_id).exists():
         return False
-    if hasattr(obj, "is_public"):
-        # A confidential record stays the lawyers' own until it is, or is being, made public.
-        return obj.is_public or type(obj).objects.filter(pk=obj.pk, is_public=True).exists()
+    # A confidential record (and a confidential decision's citation) stays the lawyers' own until it is made public.
+    record = obj.decision if isinstance(obj, DecisionIdentifier) else obj
+    if hasattr(record, "is_public"):
+        return record.is_public or type(record).objects.filter(pk=record.pk, is_public=True).exists()
     return True
 
 
