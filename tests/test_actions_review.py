@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from cases.actions.review import approve_revision, needs_review, propose_delete, propose_save, reject_revision
 from cases.imports import import_file
-from cases.models import Case, Decision, Filing, Revision, Technology
+from cases.models import Case, Decision, DecisionIdentifier, Filing, ProceedingNumber, Revision, Technology
 from tests import factories
 from tests.admin_posts import case_post, change_url, proceeding_post
 
@@ -46,6 +46,9 @@ def test_who_and_what_needs_review(review_on, lawyer, editor, case):
     assert needs_review(confidential, lawyer)
     draft = factories.case()
     assert not needs_review(draft, lawyer)
+    secret = factories.decision(proceeding, is_public=False)
+    assert not needs_review(DecisionIdentifier(decision=secret, scheme="neutral", value="[2031] EWCA Civ 1"), lawyer)
+    assert needs_review(ProceedingNumber(proceeding=proceeding, value="62322/14"), lawyer)
 
 
 def test_pending_change_stays_off_the_public_until_approved(client, review_on, lawyer, editor, case):
