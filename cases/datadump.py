@@ -54,10 +54,12 @@ FIELD_DOCS = {
     "parties": "List of {role, note, party: {slug, name, name_ru, kind, country, website, description, url}, "
     "counsel: [{name, organisation}]} (CSV: JSON).",
     "proceedings": "List of {id, court: {slug, name, name_ru, country, level, timezone, appeals_to, url}, "
-    "docket_number, started_on, ended_on, judges, appeals_from (id of the lower proceeding), "
+    "docket_number, other_numbers: [{scheme (docket or application), value}], started_on, ended_on, judges, "
+    "appeals_from (id of the lower proceeding), "
     "filings: [{id, filed_on, kind, title, description, filed_by: {party, role}, document_url}], "
     "hearings: [{id, starts_at (UTC), timezone, place, summary}], "
-    "decisions: [{id, announced_on, final_form_on, result, summary, is_final, document_url}]} (CSV: JSON).",
+    "decisions: [{id, announced_on, final_form_on, result, summary, is_final, "
+    "identifiers: [{scheme (neutral, ecli, application, report or url), value}], document_url}]} (CSV: JSON).",
     "links": "Press and sources: list of {kind, title, url, published_on} (CSV: JSON).",
     "related_cases": "Slugs of related published cases (CSV: separated by '; ').",
 }

@@ -2,9 +2,10 @@
 
 One file is one transaction. Every row is tried inside it, each in a savepoint, so the
 preview reports every row's errors; a dry run or any error rolls the whole file back.
-Cases match by slug (made from the title when blank), and their parties, proceedings,
-filings, hearings, decisions and links by their natural keys, so importing the same file
-twice changes nothing. Filings, hearings and decisions in a file are public unless a
+Cases match by slug (made from the title when blank) or else by a citation of one of their
+decisions; proceedings match by court and any of their numbers, decisions by any of their
+citations, and the other records by their natural keys, so importing the same file twice
+changes nothing. Filings, hearings and decisions in a file are public unless a
 record says `"is_public": false`, since the file format is the public export's.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -24,6 +26,7 @@ from django_countries import countries
 from .actions.decisions import save_decision
 from .actions.publishing import publish_case
 from .actions.records import save_record
+from .actions.review import needs_review
 from .exports import FIELDS, FORMULA_STARTS, LIST_SEPARATOR
 from .models import (
     Case,
@@ -31,12 +34,14 @@ from .models import (
     Counsel,
     Court,
     Decision,
+    DecisionIdentifier,
     Filing,
     Hearing,
     LegalGround,
     Participation,
     Party,
     Proceeding,
+    ProceedingNumber,
     Technology,
 )
 from .slugs import transliterate
@@ -326,9 +331,13 @@ def _import_case(record, slug, actor):
     if errors:
         raise RowError(errors)
 
-    case = Case.objects.filter(slug=slug).first()
+    case = Case.objects.filter(slug=slug).first() or _case_by_citations(record)
     if case is not None and actor is not None and not Case.objects.editable_by(actor).filter(pk=case.pk).exists():
-        raise RowError([_("You may not change the existing case %(slug)s.") % {"slug": slug}])
+        raise RowError([_("You may not change the existing case %(slug)s.") % {"slug": case.slug}])
+    if case is not None and needs_review(case, actor):
+        raise RowError(
+            [_("The case %(slug)s is published: an editor must import changes to it.") % {"slug": case.slug}]
+        )
     action = "update" if case else "create"
     case = case or Case(slug=slug)
     for name in CASE_TEXT:
@@ -348,6 +357,35 @@ def _import_case(record, slug, actor):
         except PermissionDenied as error:
             raise RowError([str(error)]) from None
     return case, action
+
+
+# Citations that name one decision only; a source address or an application number may be shared.
+UNIQUE_SCHEMES = [DecisionIdentifier.Scheme.NEUTRAL, DecisionIdentifier.Scheme.ECLI, DecisionIdentifier.Scheme.REPORT]
+
+
+def _citations(items):
+    """Return the (scheme, value) pairs of a list of identifier records, skipping malformed ones."""
+    return [
+        (str(item.get("scheme") or ""), " ".join(str(item.get("value") or "").split()))
+        for item in items
+        if isinstance(item, dict) and item.get("value")
+    ]
+
+
+def _case_by_citations(record):
+    """Return the existing case with a decision that has one of record's neutral, ECLI or report citations."""
+    pairs = []
+    for proceeding in _nested(record, "proceedings"):
+        for decision in proceeding.get("decisions") or []:
+            if isinstance(decision, dict) and isinstance(decision.get("identifiers"), list):
+                pairs += [pair for pair in _citations(decision["identifiers"]) if pair[0] in UNIQUE_SCHEMES]
+    if not pairs:
+        return None
+    matches = Q()
+    for scheme, value in pairs:
+        matches |= Q(scheme=scheme, value=value)
+    identifier = DecisionIdentifier.objects.filter(matches).select_related("decision__proceeding__case").first()
+    return identifier.decision.proceeding.case if identifier else None
 
 
 def _party(data, actor, prefix):
@@ -401,7 +439,8 @@ def _import_proceedings(case, items, participations, actor):
         prefix = f"proceedings[{index}]."
         court = _court(item.get("court"), actor, prefix)
         docket = item.get("docket_number") or ""
-        proceeding = Proceeding.objects.filter(case=case, court=court, docket_number=docket).first()
+        others = _citations(_objects(item.get("other_numbers"), prefix + "other_numbers"))
+        proceeding = _match_proceeding(case, court, docket, [value for _scheme, value in others])
         proceeding = proceeding or Proceeding(case=case, court=court, docket_number=docket)
         proceeding.started_on = _date(item.get("started_on"), prefix + "started_on")
         proceeding.ended_on = _date(item.get("ended_on"), prefix + "ended_on")
@@ -410,9 +449,22 @@ def _import_proceedings(case, items, participations, actor):
             proceeding.appeals_from = by_file_id.get(item["appeals_from"])
         _save(proceeding, actor, prefix)
         by_file_id[item.get("id")] = proceeding
+        for index, (scheme, value) in enumerate(others, 1):
+            if not proceeding.numbers.filter(value=value).exists():
+                number = ProceedingNumber(proceeding=proceeding, scheme=scheme, value=value)
+                _save(number, actor, f"{prefix}other_numbers[{index}].")
         _import_filings(proceeding, _objects(item.get("filings"), prefix + "filings"), participations, actor, prefix)
         _import_hearings(proceeding, _objects(item.get("hearings"), prefix + "hearings"), actor, prefix)
         _import_decisions(proceeding, _objects(item.get("decisions"), prefix + "decisions"), actor, prefix)
+
+
+def _match_proceeding(case, court, docket, others):
+    """Return the case's proceeding at court that has any of the numbers, or with no number if there are none."""
+    proceedings = Proceeding.objects.filter(case=case, court=court)
+    numbers = [number for number in [docket, *others] if number]
+    if not numbers:
+        return proceedings.filter(docket_number="").first()
+    return proceedings.filter(Q(docket_number__in=numbers) | Q(numbers__value__in=numbers)).first()
 
 
 def _import_filings(proceeding, items, participations, actor, prefix):
@@ -448,13 +500,32 @@ def _import_decisions(proceeding, items, actor, prefix):
         here = f"{prefix}decisions[{index}]."
         announced_on = _date(item.get("announced_on"), here + "announced_on", required=True)
         result = item.get("result") or ""
-        decision = Decision.objects.filter(proceeding=proceeding, announced_on=announced_on, result=result).first()
-        decision = decision or Decision(proceeding=proceeding, announced_on=announced_on, result=result)
+        citations = _citations(_objects(item.get("identifiers"), here + "identifiers"))
+        decision = (
+            _match_decision(proceeding, citations)
+            or Decision.objects.filter(proceeding=proceeding, announced_on=announced_on, result=result).first()
+        )
+        decision = decision or Decision(proceeding=proceeding)
+        decision.announced_on, decision.result = announced_on, result
         decision.final_form_on = _date(item.get("final_form_on"), here + "final_form_on")
         decision.summary = item.get("summary") or ""
         decision.is_final = bool(item.get("is_final", False))
         decision.is_public = item.get("is_public", True)
         _save(decision, actor, here)
+        for number, (scheme, value) in enumerate(citations, 1):
+            if not decision.identifiers.filter(scheme=scheme, value=value).exists():
+                identifier = DecisionIdentifier(decision=decision, scheme=scheme, value=value)
+                _save(identifier, actor, f"{here}identifiers[{number}].")
+
+
+def _match_decision(proceeding, citations):
+    """Return the proceeding's decision that has any of the citations, if one does."""
+    if not citations:
+        return None
+    matches = Q()
+    for scheme, value in citations:
+        matches |= Q(identifiers__scheme=scheme, identifiers__value=value)
+    return Decision.objects.filter(matches, proceeding=proceeding).first()
 
 
 def _import_links(case, items, actor):

@@ -2,16 +2,18 @@
 
 On PostgreSQL each case's `search_vector` holds its titles, summaries, party names and
 docket numbers, stemmed with both the English and the Russian configuration (and the
-`simple` one, so names and numbers match as typed). Other databases get a plain
+`simple` one, so names and numbers match as typed), plus its further numbers and the
+citations of its public decisions under `simple` only: "[2020] EWCA Civ 1058" or
+"585 U.S. 296" are matched as typed, never stemmed. Other databases get a plain
 case-insensitive substring search.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 
-from .models import Case
+from .models import Case, Decision
 
 CONFIGS = ("english", "russian", "simple")
 MAX_QUERY_CHARS = 200
@@ -25,26 +27,35 @@ FALLBACK_FIELDS = (
     "participations__party__name",
     "participations__party__name_ru",
     "proceedings__docket_number",
+    "proceedings__numbers__value",
 )
 
 
 def _documents(case):
-    """Return (weight, text) pairs to index for case, most important first."""
+    """Return (weight, text, configs) triples to index for case, most important first."""
     names = []
     for participation in case.participations.all():
         names += [participation.party.name, participation.party.name_ru]
     dockets = [proceeding.docket_number for proceeding in case.proceedings.all()]
+    citations = []
+    for proceeding in case.proceedings.all():
+        citations += [number.value for number in proceeding.numbers.all()]
+        # Only public decisions: the index answers public searches, a confidential ruling's citation must not.
+        citations += [
+            identifier.value for decision in proceeding.public_decisions for identifier in decision.identifiers.all()
+        ]
     return [
-        ("A", " ".join([case.title, case.title_ru, case.original_title])),
-        ("B", " ".join(names + dockets)),
-        ("C", " ".join([case.summary, case.summary_ru])),
+        ("A", " ".join([case.title, case.title_ru, case.original_title]), CONFIGS),
+        ("B", " ".join(names + dockets), CONFIGS),
+        ("B", " ".join(citations), ("simple",)),
+        ("C", " ".join([case.summary, case.summary_ru]), CONFIGS),
     ]
 
 
 def _vector(case):
     vector = None
-    for weight, text in _documents(case):
-        for config in CONFIGS:
+    for weight, text, configs in _documents(case):
+        for config in configs:
             part = SearchVector(Value(text, output_field=TextField()), config=config, weight=weight)
             vector = part if vector is None else vector + part
     return vector
@@ -61,7 +72,15 @@ def refresh_search_vectors(case_ids, batch_size=200):
         return
     cases = list(
         Case.objects.filter(pk__in=case_ids)
-        .prefetch_related("participations__party", "proceedings")
+        .prefetch_related(
+            "participations__party",
+            "proceedings__numbers",
+            Prefetch(
+                "proceedings__decisions",
+                queryset=Decision.objects.filter(is_public=True).prefetch_related("identifiers"),
+                to_attr="public_decisions",
+            ),
+        )
         .only("pk", "title", "title_ru", "original_title", "summary", "summary_ru")
     )
     for case in cases:
@@ -112,7 +131,8 @@ def search_cases(queryset, text, *, pages=None):
             rank=Coalesce(SearchRank(F("search_vector"), query), 0.0)
             + Coalesce(Subquery(best_page.order_by("-rank").values("rank")[:1]), 0.0)
         )
-    matches = Q()
+    # A confidential decision's citation must not find its case.
+    matches = Q(proceedings__decisions__is_public=True, proceedings__decisions__identifiers__value__icontains=text)
     for field in FALLBACK_FIELDS:
         matches |= Q(**{f"{field}__icontains": text})
     if pages is not None:

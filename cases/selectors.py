@@ -63,9 +63,13 @@ def _proceedings(public=True):
             Prefetch("hearings", queryset=scope(Hearing).order_by("starts_at", "pk"), to_attr="public_hearings"),
             Prefetch(
                 "decisions",
-                queryset=scope(Decision).select_related("document_text").order_by("announced_on", "pk"),
+                queryset=scope(Decision)
+                .select_related("document_text")
+                .prefetch_related("identifiers")
+                .order_by("announced_on", "pk"),
                 to_attr="public_decisions",
             ),
+            "numbers",
         )
         .order_by(F("started_on").asc(nulls_last=True), "pk")
     )

@@ -153,6 +153,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# A lawyer's change to a published case waits for an editor's approval (cases.actions.review).
+PUBLISHED_EDITS_NEED_REVIEW = env.bool("PUBLISHED_EDITS_NEED_REVIEW", default=False)
+
 # Two-factor login (casetracker/admin.py): editors and superusers always; every staff member when set.
 REQUIRE_2FA_FOR_ALL = env.bool("REQUIRE_2FA_FOR_ALL", default=False)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Surveillance Litigation Tracker")

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 CASE_INLINES = ["participations", "proceedings", "links"]
-PROCEEDING_INLINES = ["filings", "hearings", "decisions", "deadlines"]
+PROCEEDING_INLINES = ["numbers", "filings", "hearings", "decisions", "deadlines"]
 
 
 def post_data(fields, inlines, rows=None):

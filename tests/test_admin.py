@@ -70,7 +70,7 @@ def test_proceeding_page_has_filings_hearings_decisions_deadlines(editor_client)
     _, proceeding = seeded_case()
     response = editor_client.get(change_url(proceeding))
     prefixes = [inline.formset.prefix for inline in response.context["inline_admin_formsets"]]
-    assert prefixes == ["filings", "hearings", "decisions", "deadlines"]
+    assert prefixes == ["numbers", "filings", "hearings", "decisions", "deadlines"]
 
 
 def test_adding_a_case_with_a_party_goes_through_the_actions(editor_client, editor):

@@ -60,7 +60,7 @@ def test_seed_case_has_both_suits_counsel_and_the_echr_application(capsys):
     decisions = Decision.objects.filter(proceeding__case=case).select_related("proceeding__court")
     assert {(d.proceeding.court.name, d.announced_on, d.result) for d in decisions} == {
         ("Savyolovsky District Court of Moscow", datetime.date(2019, 11, 6), "dismissed"),
-        ("Tverskoy District Court of Moscow", datetime.date(2020, 3, 3), "dismissed"),
+        ("Moscow district court (not named in the sources)", datetime.date(2020, 3, 3), "dismissed"),
     }
     defendants = set(case.participations.filter(role="defendant").values_list("party__slug", flat=True))
     assert defendants == {"moscow-dit", "gu-mvd-moscow"}

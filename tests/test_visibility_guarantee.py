@@ -119,6 +119,7 @@ def test_calendar_feeds_of_other_users(client, all_secrets, editor):
     assert client.get("/calendar/" + "A" * 43 + ".ics").status_code == 404
 
 
+@pytest.mark.timeout(900)  # over a thousand pages on a shared machine
 def test_all_filter_combinations_of_the_demo_data(client, all_secrets):
     call_command("load_demo", stdout=io.StringIO())
     rebuild_case_facets()  # publishing refreshes it once committed; the test's transaction never commits

@@ -16,7 +16,7 @@ def case_id_of(obj):
     """Return the id of the case obj belongs to, or None for shared records (parties, courts)."""
     if isinstance(obj, Case):
         return obj.pk
-    for path in ("case", "proceeding", "participation"):
+    for path in ("case", "proceeding", "participation", "decision"):
         if getattr(obj, f"{path}_id", None):
             return case_id_of(getattr(obj, path))
     return None

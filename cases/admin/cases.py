@@ -98,6 +98,8 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
         "original_title",
         "slug",
         "proceedings__docket_number",
+        "proceedings__numbers__value",
+        "proceedings__decisions__identifiers__value",
         "participations__party__name",
         "participations__party__name_ru",
     ]

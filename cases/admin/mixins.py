@@ -2,11 +2,14 @@
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..actions.deadlines import cancel_deadline, complete_deadline, save_deadline
 from ..actions.decisions import save_decision
 from ..actions.records import case_id_of, delete_record, save_record
+from ..actions.review import needs_review, propose_delete, propose_save
 from ..models import Case, Deadline, Decision, Participation, Proceeding
+from ..models.revisions import Revision
 
 # How a record a form may point at leads to its case.
 PATH_TO_CASE = {Case: "pk", Proceeding: "case", Participation: "case"}
@@ -14,7 +17,10 @@ CLOSE_DEADLINE = {"done": complete_deadline, "cancel": cancel_deadline}
 
 
 def save_with_action(obj, *, actor, form=None):
-    """Save obj through the action that owns its kind of record."""
+    """Save obj through the action that owns its kind of record, or keep it for review (sets `pending_revision`)."""
+    if needs_review(obj, actor):
+        obj.pending_revision = propose_save(obj, actor=actor, m2m=form.cleaned_data if form is not None else None)
+        return obj
     if isinstance(obj, Decision):
         return save_decision(obj, actor=actor)
     if isinstance(obj, Deadline):
@@ -23,6 +29,13 @@ def save_with_action(obj, *, actor, form=None):
         close = CLOSE_DEADLINE.get(cleaned.get("mark"))
         return close(obj, actor=actor) if close else obj
     return save_record(obj, actor=actor)
+
+
+def delete_with_action(obj, *, actor):
+    """Delete obj through its action, or keep the deletion for review."""
+    if needs_review(obj, actor):
+        return propose_delete(obj, actor=actor)
+    return delete_record(obj, actor=actor)
 
 
 def may_edit(request, obj):
@@ -76,31 +89,45 @@ class ActionAdmin(CaseScopedPermissions):
     """Route the admin's saves and deletes, including inline ones, through the actions."""
 
     def save_model(self, request, obj, form, change):
-        save_with_action(obj, actor=request.user, form=form)
-        self.report_deadlines(request, obj)
+        self._save(request, obj, form)
 
     def delete_model(self, request, obj):
-        delete_record(obj, actor=request.user)
+        delete_with_action(obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for obj in queryset:
-                delete_record(obj, actor=request.user)
+                delete_with_action(obj, actor=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        if not hasattr(form.instance, "pending_revision"):
+            form.save_m2m()
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        if request.__dict__.pop("_review_pending", False):
+            message = _("Your changes wait for an editor's review. Until then the public sees this case as before.")
+            self.message_user(request, message, messages.WARNING)
 
     def save_formset(self, request, form, formset, change):
         formset.save(commit=False)
         for obj in formset.deleted_objects:
-            delete_record(obj, actor=request.user)
+            if isinstance(delete_with_action(obj, actor=request.user), Revision):
+                request._review_pending = True
         for inline_form in formset.saved_forms:
             self.prepare_inline(inline_form.instance, form.instance)
-            save_with_action(inline_form.instance, actor=request.user, form=inline_form)
-            self.report_deadlines(request, inline_form.instance)
+            self._save(request, inline_form.instance, inline_form)
         formset.save_m2m()
 
     def report_deadlines(self, request, obj):
         """Tell the lawyer what saving a decision did to its deadlines, e.g. that one has already passed."""
         for message in getattr(obj, "deadline_messages", ()):
             self.message_user(request, message, messages.WARNING)
+
+    def _save(self, request, obj, form):
+        save_with_action(obj, actor=request.user, form=form)
+        self.report_deadlines(request, obj)
+        if getattr(obj, "pending_revision", None) is not None:
+            request._review_pending = True
 
     def prepare_inline(self, obj, parent):
         """Fill in what an inline record derives from its parent before it is validated and saved."""

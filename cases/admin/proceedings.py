@@ -18,6 +18,7 @@ from .forms import (
     HearingInlineFormSet,
     ProceedingForm,
 )
+from .identifiers import DecisionIdentifierInline, ProceedingNumberInline
 from .mixins import ActionAdmin, ScopedStackedInline, ScopedTabularInline
 
 
@@ -61,11 +62,11 @@ class ProceedingAdmin(ActionAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "case", "started_on", "ended_on"]
     list_select_related = ["case", "court"]
     list_filter = ["court__level", "court"]
-    search_fields = ["docket_number", "case__title", "case__title_ru", "court__name"]
+    search_fields = ["docket_number", "numbers__value", "case__title", "case__title_ru", "court__name"]
     date_hierarchy = "started_on"
     autocomplete_fields = ["case", "court"]
     fields = ["case", "court", "procedure", "docket_number", "started_on", "ended_on", "judges", "appeals_from"]
-    inlines = [FilingInline, HearingInline, DecisionInline, DeadlineInline]
+    inlines = [ProceedingNumberInline, FilingInline, HearingInline, DecisionInline, DeadlineInline]
 
     def prepare_inline(self, obj, parent):
         if isinstance(obj, Deadline):
@@ -124,6 +125,7 @@ class DecisionAdmin(ProceedingRecordAdmin):
     readonly_fields = ["effect_computed", "rule_choice"]
     list_display = ["__str__", "case", "proceeding", "announced_on", "is_final", "is_public"]
     list_filter = ["result", "is_final", "is_public"]
+    search_fields = ["identifiers__value", *ProceedingRecordAdmin.search_fields]
     date_hierarchy = "announced_on"
 
     @admin.display(description=_("legal effect (computed)"))
@@ -136,3 +138,4 @@ class DecisionAdmin(ProceedingRecordAdmin):
     @admin.display(description=_("deadline rules"))
     def rule_choice(self, obj):
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in plan_lines(obj))) if obj.pk else "-"
+    inlines = [DecisionIdentifierInline]

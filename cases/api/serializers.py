@@ -19,12 +19,14 @@ from ..models import (
     Counsel,
     Court,
     Decision,
+    DecisionIdentifier,
     DocumentText,
     Filing,
     Hearing,
     Participation,
     Party,
     Proceeding,
+    ProceedingNumber,
 )
 
 
@@ -136,12 +138,25 @@ class HearingSerializer(serializers.ModelSerializer):
         fields = ["id", "starts_at", "timezone", "place", "summary"]
 
 
+class IdentifierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DecisionIdentifier
+        fields = ["scheme", "value"]
+
+
+class ProceedingNumberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProceedingNumber
+        fields = ["scheme", "value"]
+
+
 class DecisionSerializer(serializers.ModelSerializer):
     document_url = DocumentUrlField("decision")
+    identifiers = IdentifierSerializer(many=True, read_only=True)
 
     class Meta:
         model = Decision
-        fields = ["id", "announced_on", "final_form_on", "result", "summary", "is_final", "document_url"]
+        fields = ["id", "announced_on", "final_form_on", "result", "summary", "is_final", "identifiers", "document_url"]
 
 
 class ProceedingSerializer(serializers.ModelSerializer):
@@ -152,6 +167,9 @@ class ProceedingSerializer(serializers.ModelSerializer):
     filings = FilingSerializer(source="public_filings", many=True, read_only=True)
     hearings = HearingSerializer(source="public_hearings", many=True, read_only=True)
     decisions = DecisionSerializer(source="public_decisions", many=True, read_only=True)
+    other_numbers = ProceedingNumberSerializer(
+        source="numbers", many=True, read_only=True, help_text="Further docket or application numbers."
+    )
 
     class Meta:
         model = Proceeding
@@ -159,6 +177,7 @@ class ProceedingSerializer(serializers.ModelSerializer):
             "id",
             "court",
             "docket_number",
+            "other_numbers",
             "started_on",
             "ended_on",
             "judges",

@@ -6,6 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0007_admin_ux"),
+        ("cases", "0007_citations"),
         ("cases", "0007_deadlines"),
         ("cases", "0007_doctext"),
         ("cases", "0007_reminders"),

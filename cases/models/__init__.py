@@ -6,10 +6,12 @@ from .courts import Court
 from .deadlines import CalendarOverride, Deadline, ReminderDelivery
 from .documents import DocumentPage, DocumentText
 from .facets import CaseFacet, FacetCount
+from .identifiers import DecisionIdentifier, ProceedingNumber
 from .parties import Party
 from .people import UserProfile
 from .proceedings import Decision, Filing, Hearing, Proceeding
 from .reminders import ReminderOutage
+from .revisions import Revision
 from .taxonomy import LegalGround, Technology
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "FacetCount",
     "DocumentPage",
     "DocumentText",
+    "DecisionIdentifier",
     "Filing",
     "Hearing",
     "LegalGround",
@@ -33,6 +36,9 @@ __all__ = [
     "PublicVersion",
     "ReminderDelivery",
     "ReminderOutage",
+    "ProceedingNumber",
+    "ReminderDelivery",
+    "Revision",
     "Technology",
     "UserProfile",
 ]
