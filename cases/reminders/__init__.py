@@ -44,7 +44,10 @@ from .content import reminder_email, time_left
 from .delivery import send
 from .digest import digest_users, queue_weekly_digests, send_digest
 from .schedule import (
+    DEFAULT_OFFSETS,
+    cancel_reminders,
     new_message_id,
+    offsets_for,
     recipient_problems,
     recipients,
     schedule_reminders,
@@ -53,6 +56,8 @@ from .schedule import (
 from .sweep import claim_due, sweep
 
 __all__ = [
+    "DEFAULT_OFFSETS",
+    "cancel_reminders",
     "claim_due",
     "claim_overdue",
     "close_shared_connection",
@@ -60,6 +65,7 @@ __all__ = [
     "editors",
     "escalate_overdue",
     "new_message_id",
+    "offsets_for",
     "queue_weekly_digests",
     "recipient_problems",
     "recipients",
