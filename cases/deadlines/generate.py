@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 from ..models import CalendarOverride, Court, Deadline, Decision, Party
 from .calendars import WorkCalendar, holidays_version
 from .engine import TriggerInFuture, compute
-from .rules import FACT_LABELS, RUSSIA_LEFT_CONVENTION, Fact, Trigger, choose, get_rule
+from .rules import FACT_LABELS, PROCEDURE_COUNTRIES, RUSSIA_LEFT_CONVENTION, Fact, Trigger, choose, get_rule
 
 GOVERNMENT_KINDS = (Party.Kind.GOVERNMENT, Party.Kind.AGENCY)
 # Which side a result favours, read from the claimant's (plaintiff's, applicant's) point of view.
@@ -23,7 +23,7 @@ CLAIMANT_LOSES = {"dismissed", "struck_out", "no_violation"}
 RESULT_READABLE_AT = {Court.Level.FIRST_INSTANCE, Court.Level.INTERNATIONAL}
 # Statuses the rules manage; done and cancelled are a lawyer's word and are never touched.
 MANAGED = (Deadline.Status.OPEN, Deadline.Status.LAPSED, Deadline.Status.NOT_APPLICABLE)
-# The decision's field each trigger counts from, the field errors show on, and its fallback if blank.
+# The decision's field each trigger counts from: a refused date's error is shown next to it.
 TRIGGER_FIELDS = {
     Trigger.DECISION_ANNOUNCED: "announced_on",
     Trigger.DECISION_FINAL_FORM: "final_form_on",
@@ -146,7 +146,6 @@ def plan_for(decision):
     )
     outcome = client_outcome(decision, clients)
     for verdict in verdicts:
-        params = verdict.params | ({"fact": _(FACT_LABELS[verdict.params["fact"]])} if "fact" in verdict.params else {})
         if verdict.chosen and outcome == Decision.ClientOutcome.WON:
             plan.theirs.append(verdict.code)
             plan.reasons.append(
@@ -154,9 +153,9 @@ def plan_for(decision):
             )
         elif verdict.chosen:
             plan.ours.append(verdict.code)
-            plan.reasons.append((verdict.code, True, verdict.reason, params))
+            plan.reasons.append((verdict.code, True, verdict.reason, verdict.params))
         else:
-            plan.reasons.append((verdict.code, False, verdict.reason, params))
+            plan.reasons.append((verdict.code, False, verdict.reason, verdict.params))
     if not clients:
         plan.reasons.append(
             ("", False, gettext_noop("No party is marked as our client: deadlines are for both sides."), {})
@@ -171,6 +170,8 @@ def plan_lines(decision):
     plan = plan_for(decision)
     lines = [_(plan.notice)] if plan.notice else []
     for code, chosen, message, params in plan.reasons:
+        if "fact" in params:
+            params = params | {"fact": _(FACT_LABELS[params["fact"]])}
         text = _(message) % params
         if code:
             text = (_("%(code)s: chosen, %(why)s") if chosen else _("%(code)s: not chosen, %(why)s")) % {
@@ -185,15 +186,20 @@ def plan_lines(decision):
 
 
 def legal_effect(decision):
-    """Return (date, note) of the day decision took legal effect, or (None, note) when it cannot be known."""
+    """Return (date, note) of the day decision took legal effect, or (None, "") when the law here does not fix it.
+
+    Computed only for Russian procedures, whose codes fix it; elsewhere staff enter it.
+    """
     if decision.legal_effect_on:
         return decision.legal_effect_on, ""
-    if decision.proceeding.court.level != Court.Level.FIRST_INSTANCE:
+    if PROCEDURE_COUNTRIES.get(decision.proceeding.procedure) != {"RU"}:
+        return None, ""
+    if decision.proceeding.court.level == Court.Level.APPEAL:
         # GPK art. 329(5), KAS art. 311, APK art. 271(5): an appellate ruling takes effect when pronounced.
         return decision.announced_on, gettext_noop("An appellate ruling takes legal effect when pronounced.")
     plan = plan_for(decision)
     appeals = [code for code in plan.ours + plan.theirs if get_rule(code).kind == "appeal"]
-    if not appeals:
+    if decision.proceeding.court.level != Court.Level.FIRST_INSTANCE or not appeals:
         return None, ""
     rule = get_rule(appeals[0])
     deadline = compute(rule, trigger_date(rule, decision)[0], calendar=calendar_for(rule, decision.proceeding.court))

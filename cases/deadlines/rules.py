@@ -51,11 +51,6 @@ TRIGGER_LABELS = {
     Trigger.FINAL_DECISION_KNOWN: gettext_noop("final domestic decision served or made known"),
 }
 
-ROLL_LABELS = {
-    Roll.NEXT_WORKING_DAY: gettext_noop("moves to the next working day"),
-    Roll.NONE: gettext_noop("never moves"),
-}
-
 
 @dataclass(frozen=True)
 class Period:
