@@ -135,7 +135,7 @@ class Loader:
     def proceeding(self, case, item, *, courts, roles, earlier):
         # A demo case has one proceeding per court, so the court finds it even when its number is corrected.
         court = courts[item["court"]]
-        values = pick(item, "docket_number") | {
+        values = pick(item, "docket_number", "procedure") | {
             "started_on": item.get("started_on"),
             "ended_on": item.get("ended_on"),
             "appeals_from": earlier[item["appeals_from"]] if item.get("appeals_from") else None,
