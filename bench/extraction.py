@@ -50,7 +50,7 @@ def main(argv=None):
     options = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from bench._report import write_section
-    from cases.demo_documents import scanned_pdf, text_pdf
+    from cases.demo.documents import scanned_pdf, text_pdf
 
     line = "The court examined whether the data protection impact assessment covered live facial recognition."
     text = text_pdf([f"Page {number}.\n{line}\n{line}" for number in range(1, options.text_pages + 1)])

@@ -1,6 +1,6 @@
 """Documents made on the spot for the text-extraction tests: scans, office files, and hostile files.
 
-Text-layer PDFs and scanned PDFs come from cases.demo_documents, which makes the demo's documents the same way.
+Text-layer PDFs and scanned PDFs come from cases.demo.documents, which makes the demo's documents the same way.
 """
 
 import io
@@ -8,7 +8,7 @@ import random
 import zipfile
 import zlib
 
-from cases.demo_documents import pdf, scanned_pdf, text_image, text_pdf  # noqa: F401  (scanned_pdf, text_pdf: for the tests)
+from cases.demo.documents import pdf, scanned_pdf, text_image, text_pdf  # noqa: F401  (scanned_pdf, text_pdf: for the tests)
 
 
 def _deflated_stream(data):

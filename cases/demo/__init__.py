@@ -19,7 +19,6 @@ from django.db import transaction
 from ..actions.decisions import save_decision
 from ..actions.publishing import publish_case
 from ..actions.records import save_record
-from ..demo_documents import attach_demo_documents
 from ..models import (
     Case,
     CaseLink,
@@ -36,6 +35,7 @@ from ..models import (
     ProceedingNumber,
     Technology,
 )
+from .documents import attach_demo_documents
 
 DATA = Path(__file__).resolve().parent
 
