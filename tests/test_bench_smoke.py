@@ -83,3 +83,11 @@ def test_tiny_search_and_export_benchmarks_run(require_postgres):
     database = postgres_url("bench_smoke")
     assert "icontains" in run_bench("search", "--size", "20", "--repeat", "1", "--database-url", database, "--no-doc")
     assert "20" in run_bench("export", "--sizes", "20", "--formats", "csv", "--database-url", database, "--no-doc")
+
+
+@pytest.mark.timeout(600)
+def test_tiny_targets_benchmark_measures_every_target(tmp_path):
+    database = f"sqlite:///{tmp_path}/targets.sqlite3"
+    output = run_bench("targets", "--sizes", "20", "--repeat", "1", "--database-url", database, "--no-doc")
+    assert "| admin changelist, lawyer, search |" in output and "| filtered export, cases/s" in output
+    assert "Load average at the end" in output
