@@ -75,16 +75,21 @@ def ensure(base, size, log=print):
         manage(url, "migrate", "--noinput")
         if not query(url, "SELECT 1 FROM cases_facetcount LIMIT 1"):
             manage(url, "rebuild_case_facets")  # built before the facet summary existed
+            _vacuum(url)
         return url
     log(f"building {size}-case database (generate_fake_data; about 10 s per 1,000 cases on PostgreSQL)")
     _recreate(url)
     manage(url, "migrate", "--noinput")
     manage(url, "generate_fake_data", "--cases", str(size))
+    _vacuum(url)
+    return url
+
+
+def _vacuum(url):
     if not url.startswith("sqlite:"):
-        # Fresh statistics, as autovacuum would gather soon after a bulk load.
+        # Fresh statistics and visibility maps, as autovacuum would make soon after a bulk load.
         with psycopg.connect(url, autocommit=True) as db:
             db.execute("VACUUM ANALYZE")
-    return url
 
 
 def sample_slug(url):

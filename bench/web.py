@@ -57,9 +57,8 @@ class Server:
             "CELERY_BROKER_URL": "memory://",
             "LOG_LEVEL": "WARNING",
         }
-        env.pop("CACHE_URL", None)
-        if cache_url:
-            env["CACHE_URL"] = cache_url
+        # Set even when empty: settings would otherwise take CACHE_URL from the worktree's .env file.
+        env["CACHE_URL"] = cache_url or ""
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "casetracker.wsgi", "--workers", str(workers)]
             + ["--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"],

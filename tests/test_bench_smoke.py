@@ -92,3 +92,11 @@ def test_extraction_benchmark_reads_both_kinds_of_pdf():
     rows = extraction.main(["--text-pages", "3", "--ocr-pages", "1", "--no-write"])
 
     assert [pages for _label, pages, _seconds in rows] == [3, 1]
+
+
+@pytest.mark.timeout(600)
+def test_tiny_targets_benchmark_measures_every_target(tmp_path):
+    database = f"sqlite:///{tmp_path}/targets.sqlite3"
+    output = run_bench("targets", "--sizes", "20", "--repeat", "1", "--database-url", database, "--no-doc")
+    assert "| admin changelist, lawyer, search |" in output and "| filtered export, cases/s" in output
+    assert "Load average at the end" in output

@@ -4,6 +4,27 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+# The public list's sort orders put cases without a date last; SQLite cannot index NULLS LAST.
+SORT_INDEXES = {
+    "case_public_activity_idx": "last_activity_on DESC NULLS LAST, title, id",
+    "case_public_newest_idx": "filed_on DESC NULLS LAST, title, id",
+    "case_public_oldest_idx": "filed_on ASC NULLS LAST, title, id",
+}
+
+
+def create_sort_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for name, columns in SORT_INDEXES.items():
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON cases_case ({columns}) WHERE visibility = 'published'"
+            )
+
+
+def drop_sort_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for name in SORT_INDEXES:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
 
 class Migration(migrations.Migration):
 
@@ -40,18 +61,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(models.OrderBy(models.F('last_activity_on'), descending=True, nulls_last=True), models.F('title'), models.F('id'), condition=models.Q(('visibility', 'published')), name='case_public_activity_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='case',
-            index=models.Index(models.OrderBy(models.F('filed_on'), descending=True, nulls_last=True), models.F('title'), models.F('id'), condition=models.Q(('visibility', 'published')), name='case_public_newest_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='case',
-            index=models.Index(models.OrderBy(models.F('filed_on'), nulls_last=True), models.F('title'), models.F('id'), condition=models.Q(('visibility', 'published')), name='case_public_oldest_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='case',
             index=models.Index(condition=models.Q(('visibility', 'published')), fields=['title', 'id'], name='case_public_title_idx'),
         ),
         migrations.AddIndex(
@@ -83,4 +92,5 @@ class Migration(migrations.Migration):
             model_name='casefacet',
             constraint=models.UniqueConstraint(fields=('facet', 'value', 'case'), name='casefacet_unique_value', violation_error_message='A case has each facet value once.'),
         ),
+        migrations.RunPython(create_sort_indexes, drop_sort_indexes),
     ]

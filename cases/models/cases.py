@@ -133,28 +133,8 @@ class Case(models.Model):
             models.Index(
                 fields=["-published_at"], name="case_published_at_idx", condition=models.Q(visibility="published")
             ),
-            # One per sort order of the public list (cases.filters.Sort), so a page is read off an index.
-            models.Index(
-                models.F("last_activity_on").desc(nulls_last=True),
-                "title",
-                "id",
-                name="case_public_activity_idx",
-                condition=models.Q(visibility="published"),
-            ),
-            models.Index(
-                models.F("filed_on").desc(nulls_last=True),
-                "title",
-                "id",
-                name="case_public_newest_idx",
-                condition=models.Q(visibility="published"),
-            ),
-            models.Index(
-                models.F("filed_on").asc(nulls_last=True),
-                "title",
-                "id",
-                name="case_public_oldest_idx",
-                condition=models.Q(visibility="published"),
-            ),
+            # One per sort order of the public list (cases.filters.Sort), so a page is read off an index. The
+            # orders with NULLS LAST are indexed by migration 0007 on PostgreSQL only (SQLite cannot).
             models.Index(
                 fields=["title", "id"], name="case_public_title_idx", condition=models.Q(visibility="published")
             ),
