@@ -387,8 +387,8 @@ def reminder_email(row):
 
     def subject():
         if row.offset_days == 0:
-            return _("Due today: %(title)s") % {"title": deadline.title}
-        return _("Due in %(days)s days: %(title)s") % {"days": row.offset_days, "title": deadline.title}
+            return _("Due today: %(title)s") % {"title": deadline.display_title}
+        return _("Due in %(days)s days: %(title)s") % {"days": row.offset_days, "title": deadline.display_title}
 
     return build_email(
         "reminder",
@@ -413,7 +413,7 @@ def send_overdue_alert(deadline_id):
         build_email(
             "overdue",
             {"deadline": deadline, "case": deadline.case, "user": user},
-            lambda: _("Overdue: %(title)s") % {"title": deadline.title},
+            lambda: _("Overdue: %(title)s") % {"title": deadline.display_title},
             [user.email],
             language_of(user),
         ).send()
@@ -429,7 +429,7 @@ def send_failure_alert(delivery_id):
         build_email(
             "failure_alert",
             {"deadline": row.deadline, "case": row.deadline.case, "row": row, "user": user},
-            lambda: _("Reminder not delivered: %(title)s") % {"title": row.deadline.title},
+            lambda: _("Reminder not delivered: %(title)s") % {"title": row.deadline.display_title},
             [user.email],
             language_of(user),
         ).send()
