@@ -7,6 +7,8 @@ decisions; proceedings match by court and any of their numbers, decisions by any
 citations, and the other records by their natural keys, so importing the same file twice
 changes nothing. Filings, hearings and decisions in a file are public unless a
 record says `"is_public": false`, since the file format is the public export's.
+The keys that choose deadline rules (a proceeding's `procedure`, a party's `government_level`, a
+participation's `is_client`) are left as they are when a record omits them, as the public export does.
 """
 
 import csv
@@ -274,6 +276,17 @@ def _datetime(value, name):
     return parsed
 
 
+def _choice(value, choices, name):
+    """Return value if it is one of choices' stored values (blank means unknown), else raise RowError."""
+    value = "" if value is None else str(value)
+    if value not in choices.values:
+        allowed = ", ".join(choice for choice in choices.values if choice)
+        raise RowError(
+            [_("%(field)s: %(value)r is not one of %(allowed)s.") % {"field": name, "value": value, "allowed": allowed}]
+        )
+    return value
+
+
 def _nested(record, name):
     value = record.get(name) or []
     if isinstance(value, str):
@@ -396,6 +409,8 @@ def _party(data, actor, prefix):
     for name in ("name", "name_ru", "kind", "country", "website", "description"):
         if name in data:
             setattr(party, name, data[name] or "")
+    if "government_level" in data:
+        party.government_level = _choice(data["government_level"], Party.GovernmentLevel, prefix + "government_level")
     return _save(party, actor, prefix)
 
 
@@ -407,6 +422,10 @@ def _import_parties(case, items, actor):
         participation = Participation.objects.filter(case=case, party=party, role=item.get("role") or "").first()
         participation = participation or Participation(case=case, party=party, role=item.get("role") or "")
         participation.note = item.get("note") or ""
+        if "is_client" in item:
+            if not isinstance(item["is_client"], bool):
+                raise RowError([_("%(field)s: write true or false.") % {"field": prefix + "is_client"}])
+            participation.is_client = item["is_client"]
         _save(participation, actor, prefix)
         participations[(party.slug, participation.role)] = participation
         for counsel_item in _objects(item.get("counsel"), prefix + "counsel"):
@@ -445,6 +464,8 @@ def _import_proceedings(case, items, participations, actor):
         proceeding.started_on = _date(item.get("started_on"), prefix + "started_on")
         proceeding.ended_on = _date(item.get("ended_on"), prefix + "ended_on")
         proceeding.judges = item.get("judges") or ""
+        if "procedure" in item:
+            proceeding.procedure = _choice(item["procedure"], Proceeding.Procedure, prefix + "procedure")
         if item.get("appeals_from") is not None:
             proceeding.appeals_from = by_file_id.get(item["appeals_from"])
         _save(proceeding, actor, prefix)

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
+from cases import reminders
 from cases.actions.calendar import save_calendar_override
 from cases.actions.decisions import save_decision
 from cases.models import CalendarOverride, Deadline, Decision, UserProfile
@@ -90,6 +91,37 @@ def test_moved_deadline_email_is_in_the_recipients_language(
     finally:
         app.conf.task_always_eager = False
     (email,) = mailoutbox
-    assert email.subject.startswith("СРОЧНО: срок перенесён на более раннюю дату:")
+    assert email.subject.startswith(
+        "СРОЧНО: срок перенесён на более раннюю дату: Апелляционная жалоба (Россия, ГПК/КАС)"
+    )
     assert "СРОЧНО: новая дата раньше прежней." in email.body
     assert "Срок перенесён с 28 декабря 2026 г. на 26 декабря 2026 г., потому что изменилась отметка" in email.body
+
+
+def test_generated_deadline_title_is_in_the_readers_language(client, editor, lawyer, mailoutbox):
+    UserProfile.objects.update_or_create(user=lawyer, defaults={"language": "ru"})
+    with time_machine.travel(datetime.datetime(2023, 5, 20, 12, tzinfo=datetime.UTC), tick=False) as traveller:
+        case = factories.case(country="RU")
+        case.team.add(lawyer)
+        court = factories.court(name="Tverskoy District Court", name_ru="Тверской районный суд")
+        proceeding = factories.proceeding(case, court=court, procedure="kas", docket_number="2a-7/2023")
+        decision = Decision(
+            proceeding=proceeding, result="dismissed", announced_on=D(2023, 5, 10), final_form_on=D(2023, 5, 15)
+        )
+        save_decision(decision, actor=editor)
+        deadline = Deadline.objects.get()
+        assert deadline.title == "Appeal (Russia, GPK/KAS): Tverskoy District Court 2a-7/2023"
+        russian = "Апелляционная жалоба (Россия, ГПК/КАС): Тверской районный суд 2a-7/2023"
+        assert deadline.title_ru == russian
+        traveller.move_to(deadline.deliveries.get(offset_days=14).send_at)
+        assert [reminders.send(pk) for pk in reminders.claim_due()] == ["sent"]
+    (email,) = mailoutbox
+    assert email.subject == f"Срок через 14 дн.: {russian}"
+    assert f"Срок: {russian}" in email.body
+    assert russian in email.alternatives[0][0]
+    client.force_login(editor)
+    with translation.override("ru"):
+        russian_list = client.get(reverse("admin:cases_deadline_changelist")).content.decode()
+    english_list = client.get(reverse("admin:cases_deadline_changelist")).content.decode()
+    assert russian in russian_list and deadline.title not in russian_list
+    assert deadline.title in english_list and russian not in english_list

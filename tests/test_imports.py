@@ -1,7 +1,11 @@
+import csv
+import datetime
+import io
 import json
 import re
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -10,7 +14,7 @@ from cases import exports, selectors
 from cases.api.serializers import CaseSerializer
 from cases.demo import load_demo
 from cases.imports import import_file
-from cases.models import Case, Court, Decision, Filing, Hearing, Participation, Party, Proceeding
+from cases.models import Case, Court, Deadline, Decision, Filing, Hearing, Participation, Party, Proceeding
 from tests.opendata import dataset, taxonomy
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_cached_pages")]
@@ -110,6 +114,68 @@ def test_every_bad_row_is_reported_and_nothing_is_written(editor):
     assert "parties: not valid JSON" in errors["bad-json"]
     assert [number for number, _ in result.errors] == [3, 4, 5, 6, 7, 8]
     assert not Case.objects.exists() and not Party.objects.exists()
+
+
+def kas_case(client=None, level=None, procedure="kas"):
+    """Return a Russian KAS case record whose first-instance decision went against the applicant."""
+    applicant = {"role": "plaintiff", "party": {"name": "Anna Popova", "kind": "person"}}
+    authority = {"role": "defendant", "party": {"name": "Moscow DIT", "kind": "government"}}
+    if client is not None:
+        applicant["is_client"] = client
+    if level is not None:
+        authority["party"]["government_level"] = level
+    court = {"name": "Tverskoy District Court", "country": "RU", "level": "first_instance", "timezone": "Europe/Moscow"}
+    decision = {"announced_on": "2023-05-10", "final_form_on": "2023-05-15", "result": "dismissed"}
+    proceeding = {"court": court, "docket_number": "2a-577/2023", "procedure": procedure, "decisions": [decision]}
+    return {
+        "title": "Popova v. DIT",
+        "country": "RU",
+        "parties": [applicant, authority],
+        "proceedings": [proceeding],
+    }
+
+
+def as_file(records, fmt):
+    if fmt == "json":
+        return json.dumps(records).encode()
+    out = io.StringIO()
+    writer = csv.DictWriter(out, ["title", "country", "parties", "proceedings"])
+    writer.writeheader()
+    for record in records:
+        writer.writerow(
+            {name: json.dumps(value) if isinstance(value, list) else value for name, value in record.items()}
+        )
+    return out.getvalue().encode()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_imported_russian_kas_case_with_a_decision_gets_its_deadline(fmt, editor):
+    content = as_file([kas_case(client=True, level="regional")], fmt)
+    with time_machine.travel(datetime.datetime(2023, 5, 20, 12, tzinfo=datetime.UTC), tick=False):
+        result = import_file(content, f"cases.{fmt}", actor=editor, dry_run=False)
+    assert result.ok, result.errors
+    assert Proceeding.objects.get().procedure == "kas"
+    assert Participation.objects.get(role="plaintiff").is_client
+    assert Party.objects.get(name="Moscow DIT").government_level == "regional"
+    deadline = Deadline.objects.get()
+    assert (deadline.rule_code, deadline.due_on, deadline.status) == ("ru-appeal", datetime.date(2023, 6, 15), "open")
+    assert deadline.title == "Appeal (Russia, GPK/KAS): Tverskoy District Court 2a-577/2023"
+
+
+def test_deadline_keys_with_bad_values_are_row_errors(editor):
+    records = [kas_case(procedure="civil"), kas_case(client="yes"), kas_case(level="city"), kas_case(procedure="cpr")]
+    for number, record in enumerate(records):
+        record["title"] = f"Bad case {number}"
+    result = import_file(as_file(records, "csv"), "cases.csv", actor=editor, dry_run=False)
+    assert not result.ok and not result.written
+    assert [" ".join(row.errors) for row in result.rows] == [
+        "proceedings[1].procedure: 'civil' is not one of gpk, kas, apk, koap, upk, federal-civil, state, cpr, echr, "
+        "other.",
+        "parties[1].is_client: write true or false.",
+        "parties[2].government_level: 'city' is not one of national, regional, local.",
+        "proceedings[1].procedure: England and Wales: Civil Procedure Rules does not fit a court in Russia.",
+    ]
+    assert not Case.objects.exists() and not Deadline.objects.exists()
 
 
 def test_wrong_columns_and_wrong_encoding_are_file_errors(editor):

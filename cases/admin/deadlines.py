@@ -38,6 +38,7 @@ class DeadlineForm(forms.ModelForm):
             "case",
             "proceeding",
             "title",
+            "title_ru",
             "kind",
             "due_on",
             "due_time",
@@ -74,10 +75,10 @@ class DeliveryInline(admin.TabularInline):
 @admin.register(Deadline)
 class DeadlineAdmin(ActionAdmin, SimpleHistoryAdmin):
     form = DeadlineForm
-    list_display = ["title", "case", "due_on", "status", "is_provisional", "rule_code", "warning"]
+    list_display = ["display_title", "case", "due_on", "status", "is_provisional", "rule_code", "warning"]
     list_select_related = ["case"]
     list_filter = ["status", "kind", "is_provisional", "rule_code"]
-    search_fields = ["title", "case__title", "case__title_ru"]
+    search_fields = ["title", "title_ru", "case__title", "case__title_ru"]
     date_hierarchy = "due_on"
     autocomplete_fields = ["case", "proceeding", "responsible"]
     readonly_fields = [
@@ -98,6 +99,10 @@ class DeadlineAdmin(ActionAdmin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(case__in=Case.objects.editable_by(request.user))
+
+    @admin.display(description=_("title"), ordering="title")
+    def display_title(self, obj):
+        return obj.display_title
 
     @admin.display(description=_("how it was computed"))
     def how_computed(self, obj):

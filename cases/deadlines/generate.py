@@ -70,6 +70,13 @@ def describe(computation, note, language):
         return "\n".join([computation.explanation(translation, language), *notes]), notes
 
 
+def generated_title(rule, proceeding, language):
+    """Return a generated deadline's title in language: the rule's title, then the court and docket number."""
+    with translation.override(language):
+        number = f" {proceeding.docket_number}" if proceeding.docket_number else ""
+        return f"{_(rule.title)}: {proceeding.court.display_name}{number}"
+
+
 # Whose deadline ----------------------------------------------------------------------------------------------
 
 
@@ -309,7 +316,9 @@ def sync_generated_deadlines(decision, *, actor, cause=(DECISION_CHANGED, {})):
         deadline = existing.pop(code, None)
         if deadline is None:
             deadline = Deadline(case=case, proceeding=decision.proceeding, source_decision=decision, rule_code=code)
-            deadline.kind, deadline.title = rule.kind, f"{rule.title}: {decision.proceeding}"
+            deadline.kind = rule.kind
+            deadline.title = generated_title(rule, decision.proceeding, "en")
+            deadline.title_ru = generated_title(rule, decision.proceeding, "ru")
         elif deadline.status not in MANAGED:
             continue
         status = Deadline.Status.LAPSED if result.deadline < today else Deadline.Status.OPEN

@@ -25,8 +25,8 @@ def send_moved_notice(deadline_id, old, new, cause):
 
     def subject():
         if urgent:
-            return _("URGENT: deadline moved earlier: %(title)s") % {"title": deadline.title}
-        return _("Deadline moved: %(title)s") % {"title": deadline.title}
+            return _("URGENT: deadline moved earlier: %(title)s") % {"title": deadline.display_title}
+        return _("Deadline moved: %(title)s") % {"title": deadline.display_title}
 
     for user in users:
         context = {"deadline": deadline, "case": deadline.case, "user": user, "urgent": urgent}

@@ -57,6 +57,12 @@ class Deadline(models.Model):
         verbose_name=_("proceeding"),
     )
     title = models.CharField(_("title"), max_length=300)
+    title_ru = models.CharField(
+        _("title in Russian"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional; shown to Russian-speaking staff. Generated deadlines fill it in."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     due_on = models.DateField(_("due on"), help_text=_("The last day, in the court's time zone."))
     due_time = models.TimeField(
@@ -139,7 +145,7 @@ class Deadline(models.Model):
         indexes = [models.Index(fields=["status", "due_on"], name="deadline_status_due_idx")]
 
     def __str__(self):
-        return f"{self.title} ({self.due_on})"
+        return f"{self.display_title} ({self.due_on})"
 
     @property
     def zone(self):
@@ -154,6 +160,10 @@ class Deadline(models.Model):
         if self.due_time:
             return datetime.datetime.combine(self.due_on, self.due_time, tzinfo=self.zone)
         return datetime.datetime.combine(self.due_on + datetime.timedelta(days=1), datetime.time(), tzinfo=self.zone)
+
+    @property
+    def display_title(self):
+        return in_language(self.title, self.title_ru)
 
     @property
     def display_explanation(self):

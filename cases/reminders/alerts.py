@@ -57,7 +57,7 @@ def send_overdue_alert(deadline_id):
         build_email(
             "overdue",
             {"deadline": deadline, "case": deadline.case, "user": user},
-            lambda: _("Overdue: %(title)s") % {"title": deadline.title},
+            lambda: _("Overdue: %(title)s") % {"title": deadline.display_title},
             [user.email],
             language_of(user),
         ).send()
@@ -76,7 +76,7 @@ def send_failure_alert(delivery_id):
         build_email(
             "failure_alert",
             {"deadline": row.deadline, "case": row.deadline.case, "row": row, "user": user},
-            lambda: _("Reminder not delivered: %(title)s") % {"title": row.deadline.title},
+            lambda: _("Reminder not delivered: %(title)s") % {"title": row.deadline.display_title},
             [user.email],
             language_of(user),
         ).send()

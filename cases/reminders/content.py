@@ -82,7 +82,7 @@ def reminder_email(row, now=None):
     return build_email(
         "reminder",
         {"deadline": deadline, "case": deadline.case, "time_left": left, "user": row.recipient},
-        lambda: f"{left}: {deadline.title}",
+        lambda: f"{left}: {deadline.display_title}",
         [row.recipient.email],
         language_of(row.recipient),
         row.message_id,
