@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from .. import reminders
 from ..models import Deadline
+from ..permissions import check_write
 from .events import case_changed, record_actor
 
 
@@ -25,6 +26,7 @@ def _store(deadline, actor, users, reason=""):
 @transaction.atomic
 def save_deadline(deadline, *, actor, responsible=None):
     """Validate and save a deadline; `responsible` replaces its responsible users when given."""
+    check_write(actor, deadline)
     deadline.full_clean()
     if responsible is None and deadline.pk:
         responsible = list(deadline.responsible.all())
@@ -40,6 +42,7 @@ def save_deadline(deadline, *, actor, responsible=None):
 @transaction.atomic
 def save_generated_deadline(deadline, *, actor, reason):
     """Save a deadline a rule computed; missing recipients become a warning, not an error."""
+    check_write(actor, deadline)
     deadline.full_clean()
     users = reminders.recipients(deadline, list(deadline.responsible.all()) if deadline.pk else [])
     problems = " ".join(reminders.recipient_problems(users))
@@ -48,6 +51,7 @@ def save_generated_deadline(deadline, *, actor, reason):
 
 
 def _close(deadline, status, actor, reason=""):
+    check_write(actor, deadline)
     if deadline.status != Deadline.Status.OPEN:
         raise ValidationError(_("This deadline is already %(status)s.") % {"status": deadline.get_status_display()})
     deadline.status = status

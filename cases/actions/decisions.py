@@ -4,12 +4,14 @@ from django.db import transaction
 
 from ..deadlines.generate import check_triggers, sync_generated_deadlines
 from ..models import Decision
+from ..permissions import check_write
 from .events import case_changed, record_actor
 
 
 @transaction.atomic
 def save_decision(decision, *, actor):
     """Validate and save a new or corrected decision, then create or recompute its generated deadlines."""
+    check_write(actor, decision)
     decision.full_clean()
     check_triggers(decision)
     record_actor(decision, actor)

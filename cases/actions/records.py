@@ -2,18 +2,10 @@
 
 from django.db import transaction
 
-from ..models import Case
+from ..permissions import case_id_of, check_write
 from .events import case_changed, record_actor
 
-
-def case_id_of(obj):
-    """Return the id of the case obj belongs to, or None for shared records (parties, courts)."""
-    if isinstance(obj, Case):
-        return obj.pk
-    for path in ("case", "proceeding", "participation"):
-        if getattr(obj, f"{path}_id", None):
-            return case_id_of(getattr(obj, path))
-    return None
+__all__ = ["case_id_of", "delete_record", "save_record"]
 
 
 @transaction.atomic
@@ -22,6 +14,7 @@ def save_record(obj, *, actor):
 
     Decisions go through `save_decision` and deadlines through `save_deadline` instead.
     """
+    check_write(actor, obj)
     obj.full_clean()
     record_actor(obj, actor)
     obj.save()
@@ -32,6 +25,7 @@ def save_record(obj, *, actor):
 @transaction.atomic
 def delete_record(obj, *, actor):
     """Delete a record, attributing the deletion to actor; raises ProtectedError if others still use it."""
+    check_write(actor, obj, delete=True)
     case_id = case_id_of(obj)
     record_actor(obj, actor)
     obj.delete()

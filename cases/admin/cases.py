@@ -10,8 +10,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..actions.publishing import can_publish, publish_case, unpublish_case
 from ..models import Case, CaseLink, Counsel, Participation, Proceeding
+from ..permissions import CONFIDENTIAL_CASE_FIELDS as CONFIDENTIAL_FIELDS
 from .forms import CaseForm, ProceedingInlineFormSet
-from .mixins import ActionAdmin, ScopedTabularInline
+from .mixins import ActionAdmin, ScopedTabularInline, may_read_confidential
 
 
 class ParticipationInline(ScopedTabularInline):
@@ -82,11 +83,18 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
         (_("Summary"), {"fields": ["summary", "summary_ru", "description"]}),
         (_("Subject"), {"fields": ["technologies", "grounds", "related_cases"]}),
         (_("People"), {"fields": ["lead_lawyer", "team"]}),
-        (_("Staff only"), {"fields": ["internal_notes"], "description": _("Never shown to the public.")}),
+        (_("Staff only"), {"fields": CONFIDENTIAL_FIELDS, "description": _("Never shown to the public.")}),
         (_("Publication"), {"fields": ["visibility", "published_at", "last_activity_on", "created_at", "updated_at"]}),
     ]
     inlines = [ParticipationInline, ProceedingInline, CaseLinkInline]
     actions = ["publish", "unpublish"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if may_read_confidential(request, obj):
+            return fieldsets
+        # Internal notes are the team's: other lawyers see the case without them.
+        return [(name, options) for name, options in fieldsets if options["fields"] != CONFIDENTIAL_FIELDS]
 
     def get_changeform_initial_data(self, request):
         # Whoever opens a new case starts on its team; a lawyer could not edit it again otherwise.

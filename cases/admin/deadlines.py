@@ -10,8 +10,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .. import reminders
 from ..actions.deadlines import cancel_deadline, complete_deadline
-from ..models import CalendarOverride, Case, Deadline, ReminderDelivery, UserProfile
-from .mixins import ActionAdmin
+from ..actions.profiles import rotate_calendar_token
+from ..models import CalendarOverride, Deadline, ReminderDelivery, UserProfile
+from .mixins import ActionAdmin, CaseScopedPermissions, HistoryPermissions
 
 
 class DeadlineForm(forms.ModelForm):
@@ -79,9 +80,6 @@ class DeadlineAdmin(ActionAdmin, SimpleHistoryAdmin):
     inlines = [DeliveryInline]
     actions = ["mark_done", "mark_cancelled"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(case__in=Case.objects.editable_by(request.user))
-
     def _close(self, request, queryset, action):
         closed = 0
         for deadline in queryset:
@@ -102,7 +100,7 @@ class DeadlineAdmin(ActionAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ReminderDelivery)
-class ReminderDeliveryAdmin(admin.ModelAdmin):
+class ReminderDeliveryAdmin(CaseScopedPermissions, admin.ModelAdmin):
     """The delivery log: read-only, so staff can see what went out, what is waiting and what failed."""
 
     list_display = ["deadline", "recipient", "offset_days", "send_at", "status", "attempts", "sent_at", "last_error"]
@@ -122,7 +120,7 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(SimpleHistoryAdmin):
+class CalendarOverrideAdmin(HistoryPermissions, SimpleHistoryAdmin):
     list_display = ["day", "calendar", "court", "is_open", "reason"]
     list_select_related = ["court"]
     list_filter = ["calendar", "is_open"]
@@ -130,13 +128,15 @@ class CalendarOverrideAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(UserProfile)
-class UserProfileAdmin(admin.ModelAdmin):
+class UserProfileAdmin(HistoryPermissions, SimpleHistoryAdmin):
     list_display = ["user", "language", "weekly_digest", "calendar_hides_case_names"]
     list_select_related = ["user"]
     fields = ["user", "language", "weekly_digest", "calendar_hides_case_names", "calendar_url"]
     readonly_fields = ["calendar_url"]
     autocomplete_fields = ["user"]
     actions = ["rotate_tokens"]
+    # Reverting could bring back a calendar address that was rotated away because it leaked.
+    revert_allowed = False
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -163,5 +163,5 @@ class UserProfileAdmin(admin.ModelAdmin):
     @admin.action(description=_("Rotate calendar addresses (old ones stop working)"))
     def rotate_tokens(self, request, queryset):
         for profile in queryset:
-            profile.rotate_calendar_token()
+            rotate_calendar_token(profile, actor=request.user)
         self.message_user(request, _("Calendar addresses rotated."))

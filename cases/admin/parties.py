@@ -34,7 +34,7 @@ class ParticipationAdmin(ActionAdmin, SimpleHistoryAdmin):
     inlines = [CounselInline]
 
 
-class TaxonomyAdmin(ActionAdmin, admin.ModelAdmin):
+class TaxonomyAdmin(ActionAdmin, SimpleHistoryAdmin):
     list_display = ["name", "name_ru", "slug"]
     search_fields = ["name", "name_ru", "slug"]
     prepopulated_fields = {"slug": ["name"]}

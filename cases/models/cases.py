@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .base import Result, in_language
+from .base import AuditHistory, Result, in_language
 from .queries import CaseQuerySet
 
 
@@ -94,7 +94,11 @@ class Case(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector", "updated_at"])
+    # The team decides who may edit the case: its changes are history too, as are the tags and links.
+    history = AuditHistory(
+        excluded_fields=["search_vector", "updated_at"],
+        m2m_fields=["team", "technologies", "grounds", "related_cases"],
+    )
 
     class Meta:
         ordering = ["-last_activity_on", "title"]
@@ -155,6 +159,8 @@ class CaseLink(models.Model):
     title = models.CharField(_("title"), max_length=300)
     url = models.URLField(_("address"), max_length=1000)
     published_on = models.DateField(_("published on"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -217,6 +223,8 @@ class Counsel(models.Model):
         verbose_name=_("firm or NGO"),
         limit_choices_to={"kind__in": ["ngo", "law_firm", "company"]},
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .base import AuditHistory
+
 
 def validate_offsets(value):
     """Require a list of distinct whole days between 0 and 365."""
@@ -103,7 +105,7 @@ class Deadline(models.Model):
     overdue_notified_at = models.DateTimeField(_("overdue alert sent at"), null=True, blank=True, editable=False)
 
     objects = DeadlineQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory(m2m_fields=["responsible"])
 
     class Meta:
         ordering = ["due_on", "due_time", "pk"]
