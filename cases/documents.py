@@ -1,4 +1,4 @@
-"""Serving uploaded documents: staff get any they may view, the public only published, public ones."""
+"""Serving uploaded documents: staff get those they may view (confidential: team only), the public only public ones."""
 
 from django.contrib import admin
 from django.http import FileResponse, Http404
@@ -6,6 +6,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
+from . import permissions
 from .models import Decision, Filing
 from .selectors import public_case_items
 from .slugs import transliterate
@@ -21,7 +22,8 @@ def _document_owner(request, kind):
         raise Http404("No such kind of document.")
     # Staff means someone the admin would let in (including its second factor), with view permission.
     if admin.site.has_permission(request) and request.user.has_perm(f"cases.view_{model._meta.model_name}"):
-        return model.objects.all(), True
+        # Confidential documents only for their case's team and editors.
+        return permissions.visible(request.user, model.objects.all()), True
     return public_case_items(kind), False
 
 

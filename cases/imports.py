@@ -244,7 +244,7 @@ def _save(obj, actor, prefix=""):
             return save_record(obj, actor=actor)
     except ValidationError as error:
         raise RowError(_messages(error, prefix)) from None
-    except IntegrityError as error:
+    except (IntegrityError, PermissionDenied) as error:
         raise RowError([f"{prefix}{error}"]) from None
 
 
@@ -358,6 +358,9 @@ def _import_case(record, slug, actor):
             setattr(case, name, str(record[name] or ""))
     case.country, case.filed_on = country, filed_on
     _save(case, actor)
+    if action == "create" and actor is not None:
+        # Whoever imports a new case starts on its team, as in the admin; its records are theirs to add.
+        case.team.add(actor)
     case.technologies.set(collected["technologies"])
     case.grounds.set(collected["grounds"])
 

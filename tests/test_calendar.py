@@ -52,7 +52,9 @@ def test_feed_lists_open_deadlines_with_stable_uid_sequence_and_alarm(client, pr
 
 
 def test_timed_deadline_is_a_timed_event_in_the_court_zone(client, profile, lawyer):
-    proceeding = factories.proceeding(factories.case(), court=factories.court(timezone="Asia/Vladivostok"))
+    proceeding = factories.proceeding(
+        factories.case(lead_lawyer=lawyer), court=factories.court(timezone="Asia/Vladivostok")
+    )
     make_deadline(proceeding.case, lawyer, [lawyer], proceeding=proceeding, due_time=datetime.time(17, 0))
     (event,) = events(client, profile).values()
     start = event.decoded("dtstart")
@@ -60,7 +62,7 @@ def test_timed_deadline_is_a_timed_event_in_the_court_zone(client, profile, lawy
 
 
 def test_hidden_case_names_and_completed_deadlines_disappear(client, profile, lawyer):
-    case = factories.case(title="Secret strategy case")
+    case = factories.case(title="Secret strategy case", lead_lawyer=lawyer)
     done = make_deadline(case, lawyer, [lawyer])
     make_deadline(case, lawyer, [lawyer])
     complete_deadline(done, actor=lawyer)

@@ -88,7 +88,9 @@ def test_send_reminders_runs_one_sweep_and_overdue_check(lawyer, django_capture_
     from cases.models import Deadline, ReminderDelivery
     from tests import factories
 
-    deadline = Deadline(case=factories.case(), title="Reply", kind="other", due_on=timezone.localdate())
+    deadline = Deadline(
+        case=factories.case(lead_lawyer=lawyer), title="Reply", kind="other", due_on=timezone.localdate()
+    )
     deadline.reminder_offsets = [0]
     save_deadline(deadline, actor=lawyer, responsible=[lawyer])
     ReminderDelivery.objects.update(send_at=timezone.now() - datetime.timedelta(minutes=1))

@@ -67,12 +67,22 @@ def test_missing_and_unknown_kinds_are_404(client, records):
 
 
 @pytest.mark.parametrize("who", ["editor", "lawyer"])
-def test_staff_get_confidential_documents_never_cached(client, records, request, who):
+def test_staff_get_confidential_documents_never_cached(client, records, request, lawyer, who):
+    for name in ["confidential_filing", "draft_case_filing", "private_decision"]:
+        records[name].proceeding.case.team.add(lawyer)
     client.force_login(request.getfixturevalue(who))
     for name in ["confidential_filing", "draft_case_filing", "private_decision"]:
         response = client.get(url(kind_of(name), records[name]))
         assert response.status_code == 200, name
         assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+
+def test_confidential_documents_are_the_case_teams(client, records, other_lawyer):
+    """A lawyer off the case's team gets its public-flagged documents (draft or not), never its confidential ones."""
+    client.force_login(other_lawyer)
+    assert client.get(url("filing", records["confidential_filing"])).status_code == 404
+    assert client.get(url("decision", records["private_decision"])).status_code == 404
+    assert client.get(url("filing", records["draft_case_filing"])).status_code == 200
 
 
 def test_staff_without_view_permission_are_treated_as_public(client, records, django_user_model):

@@ -379,7 +379,7 @@ def test_future_decision_date_is_a_clear_error_and_saves_nothing(russian_case, l
 
 def test_case_without_team_gets_deadline_with_warning(lawyer):
     proceeding = make_proceeding(factories.case(country="RU"), started_on=D(2022, 3, 1))
-    decision = record(proceeding, lawyer, announced_on=D(2023, 5, 10), final_form_on=D(2023, 5, 15))
+    decision = record(proceeding, None, announced_on=D(2023, 5, 10), final_form_on=D(2023, 5, 15))
     deadline = decision.deadlines.get()
     assert "Nobody would be reminded" in deadline.warning
     assert not deadline.deliveries.exists()

@@ -50,7 +50,7 @@ def all_secrets(secrets, lawyer, django_capture_on_commit_callbacks):  # noqa: F
     deadline = Deadline(
         case=secrets["draft"], title=f"{MARKER}-deadline", kind="appeal", due_on=datetime.date(2030, 3, 1)
     )
-    save_deadline(deadline, actor=lawyer, responsible=[lawyer])
+    save_deadline(deadline, actor=None, responsible=[lawyer])
     return secrets
 
 

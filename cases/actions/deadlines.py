@@ -8,6 +8,7 @@ from django.utils.translation import override
 
 from .. import reminders
 from ..models import Deadline
+from ..permissions import check_write
 from .events import case_changed, record_actor
 
 CLOSABLE = (Deadline.Status.OPEN, Deadline.Status.LAPSED)
@@ -28,6 +29,7 @@ def _store(deadline, actor, users, reason=""):
 @transaction.atomic
 def save_deadline(deadline, *, actor, responsible=None):
     """Validate and save a deadline; `responsible` replaces its responsible users when given."""
+    check_write(actor, deadline)
     deadline.full_clean()
     if responsible is None and deadline.pk:
         responsible = list(deadline.responsible.all())
@@ -48,6 +50,7 @@ def save_generated_deadline(deadline, changes, *, actor, cause):
     """
     from ..deadlines.generate import cause_text
 
+    check_write(actor, deadline)
     old_due, old_status = (deadline.due_on, deadline.status) if deadline.pk else (None, None)
     for name, value in changes.items():
         setattr(deadline, name, value)
@@ -75,6 +78,7 @@ def save_generated_deadline(deadline, changes, *, actor, cause):
 
 
 def _close(deadline, status, actor, reason=""):
+    check_write(actor, deadline)
     if deadline.status not in CLOSABLE:
         raise ValidationError(_("This deadline is already %(status)s.") % {"status": deadline.get_status_display()})
     deadline.status = status

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from ..deadlines.generate import check_triggers, plan_for, sync_case_deadlines, sync_generated_deadlines
 from ..models import Case, Decision, Participation, Party, Proceeding
+from ..permissions import check_write
 from .documents import sync_document_text
 from .events import case_changed, record_actor
 
@@ -15,6 +16,7 @@ def save_decision(decision, *, actor):
 
     Sets `decision.deadline_messages`: what the lawyer must hear, e.g. that a deadline has already passed.
     """
+    check_write(actor, decision)
     decision.full_clean()
     check_triggers(decision)
     record_actor(decision, actor)

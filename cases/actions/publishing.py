@@ -7,12 +7,13 @@ from django.utils.translation import gettext as _
 
 from ..cache import retire_case_pages
 from ..models import Case
+from ..permissions import check_write, is_editor
 from .events import case_changed, record_actor
 
 
 def can_publish(actor):
     """Return whether actor may publish; None is the system itself (management commands)."""
-    return actor is None or actor.has_perm("cases.publish_case")
+    return actor is None or is_editor(actor)
 
 
 def _set_visibility(case, visibility, published_at, *, actor):
@@ -27,6 +28,7 @@ def _set_visibility(case, visibility, published_at, *, actor):
     retire_case_pages([case.pk, *appealing])
     case.visibility = visibility
     case.published_at = published_at
+    check_write(actor, case)
     case.full_clean()
     record_actor(case, actor)
     case.save()

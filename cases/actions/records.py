@@ -3,23 +3,16 @@
 from django.db import transaction
 
 from ..cache import retire_case_pages
-from ..models import Case, Court, Filing, LegalGround, Participation, Party, Technology
+from ..models import Court, Filing, LegalGround, Participation, Party, Technology
+from ..permissions import case_id_of, check_write
 from .decisions import resync_deadlines
 from .documents import sync_document_text
 from .events import case_changed, entity_changed, record_actor
 
+__all__ = ["case_id_of", "delete_record", "save_record"]
+
 # Shared records that cases show: editing one changes the public pages of every case that names it.
 ENTITIES = (Party, Court, Technology, LegalGround)
-
-
-def case_id_of(obj):
-    """Return the id of the case obj belongs to, or None for shared records (parties, courts)."""
-    if isinstance(obj, Case):
-        return obj.pk
-    for path in ("case", "proceeding", "participation", "decision"):
-        if getattr(obj, f"{path}_id", None):
-            return case_id_of(getattr(obj, path))
-    return None
 
 
 @transaction.atomic
@@ -28,6 +21,7 @@ def save_record(obj, *, actor):
 
     Decisions go through `save_decision` and deadlines through `save_deadline` instead.
     """
+    check_write(actor, obj)
     obj.full_clean()
     record_actor(obj, actor)
     obj.save()
@@ -41,6 +35,7 @@ def save_record(obj, *, actor):
 @transaction.atomic
 def delete_record(obj, *, actor):
     """Delete a record, attributing the deletion to actor; raises ProtectedError if others still use it."""
+    check_write(actor, obj, delete=True)
     case_id = case_id_of(obj)
     if case_id:
         # Before the delete: a deleted case's related cases are only known while it exists.

@@ -15,6 +15,7 @@ from ..actions.parties import set_counsel
 from ..actions.publishing import can_publish, publish_case, unpublish_case
 from ..deadlines.generate import case_notices
 from ..models import Case, CaseLink, Counsel, Participation, Party, Proceeding
+from ..permissions import CONFIDENTIAL_CASE_FIELDS as CONFIDENTIAL_FIELDS
 from .filters import CountryInUseFilter
 from .forms import (
     COUNSEL_KINDS,
@@ -25,7 +26,7 @@ from .forms import (
     ProceedingInlineFormSet,
     RowForm,
 )
-from .mixins import ActionAdmin, ScopedTabularInline
+from .mixins import ActionAdmin, ScopedTabularInline, may_read_confidential
 
 # Claimants first, then defendants, then everyone else, as the roles are listed.
 ROLE_ORDER = models.Case(*(models.When(role=role, then=rank) for rank, role in enumerate(Participation.Role.values)))
@@ -117,7 +118,7 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
         (_("Summary"), {"fields": ["summary", "summary_ru", "description"]}),
         (_("Subject"), {"fields": ["technologies", "grounds", "related_cases"]}),
         (_("People"), {"fields": ["lead_lawyer", "team"]}),
-        (_("Staff only"), {"fields": ["internal_notes"], "description": _("Never shown to the public.")}),
+        (_("Staff only"), {"fields": CONFIDENTIAL_FIELDS, "description": _("Never shown to the public.")}),
         (_("Publication"), {"fields": ["visibility", "published_at", "last_activity_on", "created_at", "updated_at"]}),
     ]
     inlines = [ParticipationInline, ProceedingInline, CaseLinkInline]
@@ -138,6 +139,7 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
         for row in formset.forms:
             if "counsel_text" in row.changed_data and row.instance.pk and not formset._should_delete_form(row):
                 set_counsel(row.instance, row.cleaned_data["counsel_text"], actor=request.user)
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.resolver_match and request.resolver_match.url_name == "cases_case_changelist":
@@ -149,6 +151,13 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
     def country_name(self, obj):
         # The column's default display flattens all 250 country choices again for every row.
         return obj.country.name
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if may_read_confidential(request, obj):
+            return fieldsets
+        # Internal notes are the team's: other lawyers see the case without them.
+        return [(name, options) for name, options in fieldsets if options["fields"] != CONFIDENTIAL_FIELDS]
 
     def get_changeform_initial_data(self, request):
         # Whoever opens a new case starts on its team; a lawyer could not edit it again otherwise.

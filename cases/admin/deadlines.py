@@ -17,10 +17,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from .. import reminders
 from ..actions.calendar import delete_calendar_override, save_calendar_override
 from ..actions.deadlines import cancel_deadline, complete_deadline
+from ..actions.profiles import rotate_calendar_token
 from ..actions.reminders import resend_deliveries
-from ..models import CalendarOverride, Case, Deadline, ReminderDelivery, UserProfile
+from ..models import CalendarOverride, Deadline, ReminderDelivery, UserProfile
 from .fields import OffsetsField
-from .mixins import ActionAdmin, may_edit
+from .mixins import ActionAdmin, CaseScopedPermissions, HistoryPermissions, may_edit
 
 
 class DeadlineForm(forms.ModelForm):
@@ -97,9 +98,6 @@ class DeadlineAdmin(ActionAdmin, SimpleHistoryAdmin):
     inlines = [DeliveryInline]
     actions = ["mark_done", "mark_cancelled"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(case__in=Case.objects.editable_by(request.user))
-
     @admin.display(description=_("title"), ordering="title")
     def display_title(self, obj):
         return obj.display_title
@@ -128,7 +126,7 @@ class DeadlineAdmin(ActionAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ReminderDelivery)
-class ReminderDeliveryAdmin(admin.ModelAdmin):
+class ReminderDeliveryAdmin(CaseScopedPermissions, admin.ModelAdmin):
     """The delivery log: read-only, so staff can see what went out, what is waiting and what failed.
 
     Its one write is the action that re-sends failed reminders.
@@ -198,7 +196,7 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(SimpleHistoryAdmin):
+class CalendarOverrideAdmin(HistoryPermissions, SimpleHistoryAdmin):
     """Overrides move the deadlines they touch, so every save and delete goes through the calendar actions."""
 
     list_display = ["day", "calendar", "court", "is_open", "reason"]
@@ -219,13 +217,15 @@ class CalendarOverrideAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(UserProfile)
-class UserProfileAdmin(admin.ModelAdmin):
+class UserProfileAdmin(HistoryPermissions, SimpleHistoryAdmin):
     list_display = ["user", "language", "weekly_digest", "calendar_hides_case_names"]
     list_select_related = ["user"]
     fields = ["user", "language", "weekly_digest", "calendar_hides_case_names", "calendar_url"]
     readonly_fields = ["calendar_url"]
     autocomplete_fields = ["user"]
     actions = ["rotate_tokens"]
+    # Reverting could bring back a calendar address that was rotated away because it leaked.
+    revert_allowed = False
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -252,5 +252,5 @@ class UserProfileAdmin(admin.ModelAdmin):
     @admin.action(description=_("Rotate calendar addresses (old ones stop working)"))
     def rotate_tokens(self, request, queryset):
         for profile in queryset:
-            profile.rotate_calendar_token()
+            rotate_calendar_token(profile, actor=request.user)
         self.message_user(request, _("Calendar addresses rotated."))

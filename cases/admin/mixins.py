@@ -1,14 +1,18 @@
 """What every case admin shares: writes go through the actions, lawyers edit only their own cases."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 
+from .. import permissions
 from ..actions.deadlines import cancel_deadline, complete_deadline, save_deadline
 from ..actions.decisions import save_decision
-from ..actions.records import case_id_of, delete_record, save_record
+from ..actions.records import delete_record, save_record
 from ..actions.review import needs_review, propose_delete, propose_save
-from ..models import Case, Deadline, Decision, Participation, Proceeding
+from ..models import Case, Deadline, Decision, Participation, Proceeding, ReminderDelivery
 from ..models.revisions import Revision
 
 # How a record a form may point at leads to its case.
@@ -40,18 +44,29 @@ def delete_with_action(obj, *, actor):
 
 def may_edit(request, obj):
     """Return whether the user may change obj: editors always, lawyers only on their own cases' records."""
-    case_id = case_id_of(obj) if obj is not None else None
-    if case_id is None:
-        return True
-    # One request asks this for the page, every inline and every permission; ask the database once.
-    cache = request.__dict__.setdefault("_editable_cases", {})
-    if case_id not in cache:
-        cache[case_id] = Case.objects.editable_by(request.user).filter(pk=case_id).exists()
-    return cache[case_id]
+    # One request asks this for the page, every inline and every permission; ask the database once per case.
+    return obj is None or permissions.may_change(request.user, obj, request.__dict__.setdefault("_team_cases", {}))
+
+
+def may_read_confidential(request, obj):
+    """Return whether the user may read the confidential content of obj's case (new records: yes)."""
+    cache = request.__dict__.setdefault("_team_cases", {})
+    return obj is None or permissions.may_see_confidential(request.user, obj, cache)
+
+
+def may_read(request, obj):
+    """Return whether the user may read obj, which may be confidential (team-only)."""
+    return obj is None or not permissions.is_confidential(obj) or may_read_confidential(request, obj)
 
 
 class CaseScopedPermissions:
-    """Limit change and delete to cases the user may edit; for inlines obj is the parent record."""
+    """Apply `cases.permissions` to a model admin or inline; for inlines obj is the parent record."""
+
+    def get_queryset(self, request):
+        return permissions.visible(request.user, super().get_queryset(request))
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and may_read(request, obj)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and may_edit(request, obj)
@@ -69,7 +84,7 @@ class CaseScopedPermissions:
 
 
 class InlinePermissions(CaseScopedPermissions):
-    """Make an inline read-only on cases the user may not edit."""
+    """Make an inline read-only on cases the user may not edit, and hide its confidential rows."""
 
     extra = 0
 
@@ -85,10 +100,66 @@ class ScopedStackedInline(InlinePermissions, admin.StackedInline):
     pass
 
 
-class ActionAdmin(CaseScopedPermissions):
+class HistoryPermissions:
+    """Guard django-simple-history's pages: reading history is team-only, a revert restores content only.
+
+    History holds every earlier version, confidential ones included, so only the record's case team and
+    editors read it (shared records: anyone who may view them). Reverting needs change permission on the
+    record as it is now and as it is restored (the actions check both), and never changes who can read the
+    record: its visibility fields keep their current values; publishing is its own act.
+    """
+
+    revert_allowed = True
+
+    def _current(self, request, object_id):
+        """Return the record as stored now, or its latest version if deleted; 404 if it never existed."""
+        model, pk = self.model, unquote(object_id)
+        obj = self.get_queryset(request).filter(pk=pk).first()
+        if obj is None:
+            if model._default_manager.filter(pk=pk).exists():
+                raise PermissionDenied  # hidden from this user, e.g. another team's confidential record
+            latest = model.history.filter(**{model._meta.pk.attname: pk}).order_by("-history_date").first()
+            if latest is None:
+                raise Http404
+            obj = latest.instance
+        if not permissions.may_view_history(request.user, obj):
+            raise PermissionDenied
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._current(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        current = self._current(request, object_id)
+        if request.method == "POST" and self.revert_disabled(request, current):
+            raise PermissionDenied
+        request.reverting_from = current
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return not (self.revert_allowed and self.has_change_permission(request, obj)) or super().revert_disabled(
+            request, obj
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if getattr(request, "reverting_from", None) is not None:
+            fields += permissions.VISIBILITY_FIELDS.get(self.model._meta.model_name, [])
+        return list(dict.fromkeys(fields))
+
+    def keep_visibility(self, request, obj):
+        """On a revert, put back the visibility the record has now."""
+        current = getattr(request, "reverting_from", None)
+        for name in permissions.VISIBILITY_FIELDS.get(obj._meta.model_name, []) if current is not None else []:
+            setattr(obj, name, getattr(current, name))
+
+
+class ActionAdmin(HistoryPermissions, CaseScopedPermissions):
     """Route the admin's saves and deletes, including inline ones, through the actions."""
 
     def save_model(self, request, obj, form, change):
+        self.keep_visibility(request, obj)
         self._save(request, obj, form)
 
     def delete_model(self, request, obj):
@@ -128,6 +199,12 @@ class ActionAdmin(CaseScopedPermissions):
         self.report_deadlines(request, obj)
         if getattr(obj, "pending_revision", None) is not None:
             request._review_pending = True
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Reminder deliveries are a log nobody deletes by hand, but they go with their deadline.
+        perms_needed.discard(ReminderDelivery._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
 
     def prepare_inline(self, obj, parent):
         """Fill in what an inline record derives from its parent before it is validated and saved."""

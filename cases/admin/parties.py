@@ -154,7 +154,7 @@ class ParticipationAdmin(ActionAdmin, SimpleHistoryAdmin):
         return redirect("admin:cases_case_change", obj.case_id)
 
 
-class TaxonomyAdmin(ActionAdmin, admin.ModelAdmin):
+class TaxonomyAdmin(ActionAdmin, SimpleHistoryAdmin):
     list_display = ["name", "name_ru", "slug"]
     search_fields = ["name", "name_ru", "slug"]
     prepopulated_fields = {"slug": ["name"]}

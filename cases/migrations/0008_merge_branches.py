@@ -11,6 +11,7 @@ class Migration(migrations.Migration):
         ("cases", "0007_doctext"),
         ("cases", "0007_reminders"),
         ("cases", "0007_speed"),
+        ("cases", "0007_trust_admin"),
         ("cases", "0007_trust_public"),
     ]
 

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 def in_language(english, russian):
@@ -36,3 +37,15 @@ class Result(models.TextChoices):
     NO_VIOLATION = "no_violation", _("No violation")
     APPEAL_ALLOWED = "appeal_allowed", _("Appeal allowed")
     APPEAL_DISMISSED = "appeal_dismissed", _("Appeal dismissed")
+
+
+class AuditHistory(HistoricalRecords):
+    """History that records a many-to-many change only when something was actually added or removed.
+
+    Django signals `add()` of members already there with an empty set; that is not a change worth a record.
+    """
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if action in ("post_add", "post_remove") and not pk_set:
+            return
+        super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)

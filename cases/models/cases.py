@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .base import Result, in_language
+from .base import AuditHistory, Result, in_language
 from .queries import CaseQuerySet
 
 
@@ -113,7 +113,11 @@ class Case(models.Model):
     DERIVED_FIELDS = ("public_updated_at", "public_digest", "public_version")
 
     objects = CaseQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector", "updated_at", *DERIVED_FIELDS])
+    # The team decides who may edit the case: its changes are history too, as are the tags and links.
+    history = AuditHistory(
+        excluded_fields=["search_vector", "updated_at", *DERIVED_FIELDS],
+        m2m_fields=["team", "technologies", "grounds", "related_cases"],
+    )
 
     class Meta:
         ordering = ["-last_activity_on", "title"]
@@ -190,6 +194,8 @@ class CaseLink(models.Model):
     url = models.URLField(_("address"), max_length=1000)
     published_on = models.DateField(_("published on"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-published_on", "title"]
         verbose_name = _("link")
@@ -264,6 +270,8 @@ class Counsel(models.Model):
         verbose_name=_("firm or NGO"),
         limit_choices_to={"kind__in": ["ngo", "law_firm", "company"]},
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import in_language
+from .base import AuditHistory, in_language
 
 
 def validate_offsets(value):
@@ -123,7 +123,7 @@ class Deadline(models.Model):
 
     objects = DeadlineQuerySet.as_manager()
     # A moved deadline's reason names both dates and the cause: longer than the default 100 characters.
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = AuditHistory(m2m_fields=["responsible"], history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["due_on", "due_time", "pk"]

@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 def new_calendar_token():
@@ -24,6 +25,8 @@ class UserProfile(models.Model):
         help_text=_("For calendars synced to third-party servers."),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("staff profile")
         verbose_name_plural = _("staff profiles")
@@ -32,5 +35,6 @@ class UserProfile(models.Model):
         return str(self.user)
 
     def rotate_calendar_token(self):
+        """Replace the calendar token, so the old feed address stops working (`cases.actions.profiles`)."""
         self.calendar_token = new_calendar_token()
         self.save(update_fields=["calendar_token"])

@@ -10,10 +10,15 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(visibility="published", published_at__isnull=False)
 
     def editable_by(self, user):
-        """Return the cases user may change: all for editors, their team's for lawyers."""
-        if user.is_superuser or user.has_perm("cases.publish_case"):
+        """Return the cases user may change: all for editors, their team's and led cases for other users."""
+        from ..permissions import is_editor
+
+        if is_editor(user):
             return self
-        return self.filter(models.Q(team=user) | models.Q(lead_lawyer=user)).distinct()
+        if not user.is_active:
+            return self.none()
+        mine = self.model.objects.filter(models.Q(team=user) | models.Q(lead_lawyer=user))
+        return self.filter(pk__in=mine.values("pk"))
 
 
 class CaseChildQuerySet(models.QuerySet):

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .base import BilingualNameMixin
 
@@ -21,6 +22,8 @@ class Taxonomy(BilingualNameMixin, models.Model):
 class Technology(Taxonomy):
     """A surveillance technology a case challenges, e.g. face recognition."""
 
+    history = HistoricalRecords()
+
     class Meta(Taxonomy.Meta):
         verbose_name = _("technology")
         verbose_name_plural = _("technologies")
@@ -28,6 +31,8 @@ class Technology(Taxonomy):
 
 class LegalGround(Taxonomy):
     """A right or legal ground at issue, e.g. private life (ECHR Art. 8)."""
+
+    history = HistoricalRecords()
 
     class Meta(Taxonomy.Meta):
         verbose_name = _("right or legal ground")
