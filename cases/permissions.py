@@ -84,6 +84,17 @@ def may_change(user, obj, cache=None):
     return case_id is None or _works_on(user, case_id, cache)
 
 
+def may_delete(user, obj):
+    """Return whether user may delete obj as far as records go: a shared party only if editor or its creator.
+
+    Lawyers may undo their own mistakes (a party they created); parties still in a case are PROTECTed anyway.
+    """
+    if obj._meta.model_name != "party" or is_editor(user) or obj.pk is None:
+        return True
+    history = obj.history.order_by("history_date", "history_id")
+    return history.values_list("history_user", flat=True).first() == user.pk
+
+
 def may_see_confidential(user, obj, cache=None):
     """Return whether user may read the confidential content of obj's case: its team and editors."""
     return may_change(user, obj, cache)
@@ -123,6 +134,19 @@ def visible(user, queryset):
     return queryset
 
 
+def visible_document_texts(user, queryset):
+    """Limit document texts to those user may read: public records' ones, and confidential ones on user's cases."""
+    if is_editor(user):
+        return queryset
+    own = team_cases(user)
+    return queryset.filter(
+        Q(filing__is_public=True)
+        | Q(decision__is_public=True)
+        | Q(filing__proceeding__case__in=own)
+        | Q(decision__proceeding__case__in=own)
+    )
+
+
 def changed_visibility(obj, stored):
     """Return the names of obj's visibility fields that differ from stored (or from the defaults, if new)."""
     names = VISIBILITY_FIELDS.get(obj._meta.model_name, [])
@@ -146,5 +170,7 @@ def check_write(actor, obj, *, delete=False):
     for record in (obj, stored):
         if record is not None and not may_change(actor, record):
             raise PermissionDenied(_("Only the case's team and editors may change its records."))
+    if delete and not may_delete(actor, obj):
+        raise PermissionDenied(_("Only editors and whoever created “%(record)s” may delete it.") % {"record": obj})
     if not delete and changed_visibility(obj, stored) and not may_publish(actor, obj):
         raise PermissionDenied(_("Only editors can publish or unpublish cases."))

@@ -33,6 +33,11 @@ ROLES = {
         **{f"cases.{model}": ALL for model in EDITOR_MODELS},
         "cases.reminderdelivery": ("view",),
         "cases.userprofile": ("view", "change"),
+        "cases.decisionidentifier": ALL,
+        "cases.proceedingnumber": ALL,
+        # Editors approve or reject revisions through actions, never by editing them.
+        "cases.revision": ("view",),
+        "cases.documenttext": ("view", "change"),
         "auth.user": ("view",),
     },
     "Lawyers": {
@@ -40,7 +45,8 @@ ROLES = {
         "cases.caselink": ALL,
         "cases.participation": ALL,
         "cases.counsel": ALL,
-        "cases.party": EDIT,
+        # Delete only the parties they created that are in no case (cases.admin.parties).
+        "cases.party": ALL,
         "cases.court": EDIT,
         "cases.proceeding": EDIT,
         "cases.filing": ALL,
@@ -52,6 +58,11 @@ ROLES = {
         "cases.legalground": ("view",),
         "cases.reminderdelivery": ("view",),
         "cases.userprofile": ("view", "change"),
+        "cases.decisionidentifier": ALL,
+        "cases.proceedingnumber": ALL,
+        "cases.revision": ("view",),
+        # Re-reading a document is a change to its text record; the admin shows only the texts they may read.
+        "cases.documenttext": ("view", "change"),
         # To pick colleagues for a case team.
         "auth.user": ("view",),
     },

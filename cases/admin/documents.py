@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .. import permissions
 from ..actions.documents import request_extraction
 from ..models import DocumentPage, DocumentText
 from ..search import search_pages
@@ -18,7 +19,7 @@ class DocumentTextAdmin(admin.ModelAdmin):
     list_filter = ["status", "method", "language", "reason"]
     list_select_related = ["filing__proceeding__case", "decision__proceeding__case"]
     search_fields = ["filing__title", "filing__proceeding__case__title", "decision__proceeding__case__title"]
-    search_help_text = _("Searches titles and, in full text, every page of every document, confidential ones too.")
+    search_help_text = _("Searches titles and, in full text, every page of the documents you may read, confidential ones too.")
     fields = [
         "filing",
         "decision",
@@ -68,11 +69,15 @@ class DocumentTextAdmin(admin.ModelAdmin):
             "<p>{}</p>", _("No text.")
         )
 
+    def get_queryset(self, request):
+        # A confidential document's text is its case team's, like the document itself.
+        return permissions.visible_document_texts(request.user, super().get_queryset(request))
+
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term:
             pages = search_pages(DocumentPage.objects.all(), search_term)
-            queryset |= self.model.objects.filter(pk__in=pages.values("document_id"))
+            queryset |= self.get_queryset(request).filter(pk__in=pages.values("document_id"))
         return queryset, may_have_duplicates
 
     @admin.action(description=_("Read the selected documents' text again"), permissions=["change"])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from .. import permissions
 from ..actions.parties import merge_parties
 from ..models import Counsel, LegalGround, Participation, Party, Technology
 from ..models.parties import likely_duplicates
@@ -73,11 +74,7 @@ class PartyAdmin(ActionAdmin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
             return False
-        if obj is None or request.user.has_perm("cases.publish_case"):
-            return True
-        # Lawyers may undo their own mistakes: a party they created. One still in a case stays protected.
-        creator = obj.history.order_by("history_date", "history_id").values_list("history_user", flat=True).first()
-        return creator == request.user.pk
+        return obj is None or permissions.may_delete(request.user, obj)
 
     def has_merge_permission(self, request):
         return request.user.has_perm("cases.publish_case")
