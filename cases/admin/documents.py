@@ -19,7 +19,9 @@ class DocumentTextAdmin(admin.ModelAdmin):
     list_filter = ["status", "method", "language", "reason"]
     list_select_related = ["filing__proceeding__case", "decision__proceeding__case"]
     search_fields = ["filing__title", "filing__proceeding__case__title", "decision__proceeding__case__title"]
-    search_help_text = _("Searches titles and, in full text, every page of the documents you may read, confidential ones too.")
+    search_help_text = _(
+        "Searches titles and, in full text, every page of the documents you may read, confidential ones too."
+    )
     fields = [
         "filing",
         "decision",
