@@ -1,4 +1,5 @@
-"""Admin forms that need more than the model gives: hearing times in the court's zone, narrowed choices."""
+"""Admin forms that need more than the model gives: hearing times in the court's zone, narrowed choices,
+appeal chains checked across rows, counsel typed on its party's row."""
 
 import re
 import zoneinfo
@@ -74,7 +75,7 @@ class ParticipationInlineForm(RowForm):
         required=False,
         max_length=2000,
         help_text=_("Separate with semicolons, e.g. “Kirill Koroteev (Roskomsvoboda); Liberty”."),
-        widget=forms.TextInput(attrs={"list": "counsel-organisations", "class": "counsel-input"}),
+        widget=forms.TextInput(attrs={"list": "counsel-organisations"}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -224,7 +225,7 @@ class ProceedingInlineFormSet(CaseChoicesFormSet):
         if field is None:
             return
         own = form.instance.pk
-        choices = [choice for choice in field.choices if choice[0] != own or not own]
+        choices = [choice for choice in field.choices if not own or choice[0] != own]
         if index != 0:
             choices.insert(1, (ROW_ABOVE, _("↑ the proceeding in the row above")))
         if own:
