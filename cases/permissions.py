@@ -27,9 +27,10 @@ CASE_PATHS = {
     "decisionidentifier": "decision__proceeding__case",
     "deadline": "case",
     "reminderdelivery": "deadline__case",
+    "revision": "case",
 }
 # Records that are always confidential: deadlines carry strategy in their notes and reminders name them.
-ALWAYS_CONFIDENTIAL = {"deadline", "reminderdelivery"}
+ALWAYS_CONFIDENTIAL = {"deadline", "reminderdelivery", "revision"}
 # Fields that decide who can read a record: changing them means publishing.
 VISIBILITY_FIELDS = {
     "case": ["visibility", "published_at"],

@@ -3,11 +3,18 @@
 from django.contrib import admin
 from django.utils.cache import add_never_cache_headers
 
+from . import permissions
+
 
 def may_view_case(request, case):
     """Return whether request's user may see case with its confidential records, as the admin would show it."""
-    # Staff means someone the admin lets in (second factor included) with view permission, as for documents.
-    return admin.site.has_permission(request) and request.user.has_perm("cases.view_case")
+    # Staff means someone the admin lets in (second factor included) with view permission, as for documents;
+    # a preview shows confidential records, so only the case's team and editors (cases.permissions).
+    return (
+        admin.site.has_permission(request)
+        and request.user.has_perm("cases.view_case")
+        and permissions.may_see_confidential(request.user, case)
+    )
 
 
 def mark_private(response):

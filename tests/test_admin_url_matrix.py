@@ -24,7 +24,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alerts.models import Subscriber
 from cases.actions.deadlines import save_deadline
-from cases.models import CalendarOverride, Deadline, LegalGround, Technology, UserProfile
+from cases.models import (
+    CalendarOverride,
+    Case,
+    Deadline,
+    DocumentText,
+    LegalGround,
+    Revision,
+    Technology,
+    UserProfile,
+)
 from tests import factories
 from tests.conftest import need
 
@@ -84,6 +93,21 @@ PROFILE = {
     "simple_history": (OWNER, NOBODY),  # no revert: it could bring back a leaked calendar address
 }
 CLOSED = dict.fromkeys([*SHARED, "password_change"], (NOBODY, NOBODY))
+DOCUMENT_TEXT = {  # derived from a document: read it, or ask for a new reading (action: read again)
+    "changelist": (STAFF, TEAM),
+    "add": (NOBODY, NOBODY),
+    "change": (TEAM, READ_ONLY),
+    "delete": (NOBODY, NOBODY),
+    "history": (TEAM, READ_ONLY),
+}
+REVISION = {  # a change waiting for review: its team follows it, editors decide it (action: reject)
+    "changelist": (STAFF, EDITOR),
+    "add": (NOBODY, NOBODY),
+    "change": (TEAM, READ_ONLY),
+    "delete": (NOBODY, NOBODY),
+    "history": (TEAM, READ_ONLY),
+    "simple_history": (TEAM, NOBODY),
+}
 USER_LOOKUP = CLOSED | {"changelist": (STAFF, NOBODY), "change": (STAFF, NOBODY), "history": (STAFF, READ_ONLY)}
 
 MODELS = {
@@ -95,6 +119,8 @@ MODELS = {
     "cases.decision": UNDELETABLE_CONFIDENTIAL,
     "cases.deadline": CONFIDENTIAL | {"change": (TEAM, TEAM)},
     "cases.reminderdelivery": DELIVERY_LOG,
+    "cases.documenttext": DOCUMENT_TEXT,
+    "cases.revision": REVISION,
     "cases.party": SHARED,
     "cases.court": SHARED,
     "cases.technology": VOCABULARY,
@@ -116,7 +142,13 @@ MODELS = {
     "axes.accessfailurelog": CLOSED,
 }
 # The bulk action a forged changelist POST tries on the record.
-ACTIONS = {"cases.case": "publish", "cases.deadline": "mark_done", "cases.userprofile": "rotate_tokens"}
+ACTIONS = {
+    "cases.case": "publish",
+    "cases.deadline": "mark_done",
+    "cases.userprofile": "rotate_tokens",
+    "cases.documenttext": "read_again",
+    "cases.revision": "reject",
+}
 
 # Views of the site itself: URL name -> (readers, writers).
 SITE = {
@@ -212,13 +244,18 @@ def world(lawyer, other_lawyer, editor, admin_user):
     for user in (lawyer, other_lawyer, editor, admin_user):
         UserProfile.objects.get_or_create(user=user)
     every = IntervalSchedule.objects.create(every=5, period="minutes")
+    decision = factories.decision(proceeding, is_public=False)
     objects = {
         "cases.case": case,
         "cases.participation": participation,
         "cases.proceeding": proceeding,
         "cases.filing": factories.filing(proceeding, is_public=False, filed_by=participation),
         "cases.hearing": factories.hearing(proceeding, is_public=False),
-        "cases.decision": factories.decision(proceeding, is_public=False),
+        "cases.decision": decision,
+        "cases.documenttext": DocumentText.objects.create(decision=decision, file_name="judgment.pdf"),
+        "cases.revision": Revision.objects.create(
+            case=case, content_type=ContentType.objects.get_for_model(Case), object_id=case.pk, operation="update"
+        ),
         "cases.deadline": deadline,
         "cases.reminderdelivery": deadline.deliveries.first(),
         "cases.party": factories.party(),  # unused, so that it can be deleted

@@ -59,3 +59,11 @@ def test_staff_without_the_second_factor_see_no_preview(client, editor):
     plain = Client()
     plain.force_login(editor)  # logged in, but without the admin's second factor
     assert plain.get(reverse("cases:case_detail", args=[draft.slug])).status_code == 404
+
+
+def test_a_lawyer_off_the_team_cannot_preview_a_draft(client, other_lawyer):
+    case = factories.case(title="Team-only draft")
+    client.force_login(other_lawyer)
+    response = client.get(case.get_absolute_url())
+    assert response.status_code == 404
+    assert b"Team-only draft" not in response.content

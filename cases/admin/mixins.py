@@ -12,8 +12,19 @@ from ..actions.deadlines import cancel_deadline, complete_deadline, save_deadlin
 from ..actions.decisions import save_decision
 from ..actions.records import delete_record, save_record
 from ..actions.review import needs_review, propose_delete, propose_save
-from ..models import Case, Deadline, Decision, Participation, Proceeding, ReminderDelivery
+from ..models import (
+    Case,
+    Deadline,
+    Decision,
+    DocumentPage,
+    DocumentText,
+    Participation,
+    Proceeding,
+    ReminderDelivery,
+)
 from ..models.revisions import Revision
+
+DERIVED_RECORDS = (ReminderDelivery, DocumentPage, DocumentText, Revision)
 
 # How a record a form may point at leads to its case.
 PATH_TO_CASE = {Case: "pk", Proceeding: "case", Participation: "case"}
@@ -202,8 +213,10 @@ class ActionAdmin(HistoryPermissions, CaseScopedPermissions):
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        # Reminder deliveries are a log nobody deletes by hand, but they go with their deadline.
-        perms_needed.discard(ReminderDelivery._meta.verbose_name)
+        # Records derived from others (the reminder log, documents' text, revisions waiting for review) are
+        # deleted by nobody by hand, but they go with the record they derive from.
+        for model in DERIVED_RECORDS:
+            perms_needed.discard(model._meta.verbose_name)
         return deleted, counts, perms_needed, protected
 
     def prepare_inline(self, obj, parent):

@@ -11,10 +11,11 @@ from ..actions.publishing import can_publish
 from ..actions.review import approve_revision, changes_with_current, reject_revision
 from ..models import Case
 from ..models.revisions import Revision
+from .mixins import HistoryPermissions
 
 
 @admin.register(Revision)
-class RevisionAdmin(SimpleHistoryAdmin):
+class RevisionAdmin(HistoryPermissions, SimpleHistoryAdmin):
     list_display = ["__str__", "case", "operation", "status", "proposed_by", "proposed_at", "decided_by"]
     list_select_related = ["case", "content_type", "proposed_by", "decided_by"]
     list_filter = ["status", "operation", "content_type"]
@@ -23,6 +24,8 @@ class RevisionAdmin(SimpleHistoryAdmin):
     fields += ["proposed_by", "proposed_at", "decided_by", "decided_at", "note"]
     readonly_fields = fields
     actions = ["approve", "reject"]
+    # A revision is decided by approving or rejecting it, never by restoring an earlier state of it.
+    revert_allowed = False
 
     def get_queryset(self, request):
         # Lawyers follow the revisions of their own cases; editors see all.
