@@ -360,3 +360,12 @@ def test_reminder_offsets_typed_wrong(editor_client, editor, offsets, message):
     data = {"case": case.pk, "title": "Reply", "kind": "other", "due_on": "2030-01-01", "reminder_offsets": offsets}
     refused(editor_client.post(add_url(Deadline), post_data(data, ["deliveries"])), message)
     assert not Deadline.objects.exists()
+
+
+def test_a_forged_non_numeric_id_in_an_autocomplete_field_is_a_message_not_a_500(admin_client):
+    proceeding = factories.proceeding(factories.case())
+    response = admin_client.post(change_url(proceeding), proceeding_post(proceeding, case="x", court="x"))
+    assert response.status_code == 200
+    assert "Select a valid choice" in " ".join(errors_of(response))
+    proceeding.refresh_from_db()
+    assert proceeding.court_id is not None

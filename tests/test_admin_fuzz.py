@@ -32,8 +32,8 @@ def world(client, editor):
         "proceedings": [first, second],
         "refs": ["", first.pk, second.pk, stranger.pk, "above", 10**9, "x"],
         "parties": ["", factories.participation(case).pk, factories.participation(other).pk, "x"],
-        "courts": [first.court_id, stranger.court_id, ""],
-        "cases": [case.pk, other.pk, ""],
+        "courts": [first.court_id, stranger.court_id, "", "x"],
+        "cases": [case.pk, other.pk, "", "x"],
     }
 
 

@@ -254,7 +254,12 @@ def world(lawyer, other_lawyer, editor, admin_user):
         "cases.decision": decision,
         "cases.documenttext": DocumentText.objects.create(decision=decision, file_name="judgment.pdf"),
         "cases.revision": Revision.objects.create(
-            case=case, content_type=ContentType.objects.get_for_model(Case), object_id=case.pk, operation="update"
+            case=case,
+            content_type=ContentType.objects.get_for_model(Case),
+            object_id=case.pk,
+            operation="update",
+            proposed_by=lawyer,
+            changes={"title": "Proposed title"},
         ),
         "cases.deadline": deadline,
         "cases.reminderdelivery": deadline.deliveries.first(),

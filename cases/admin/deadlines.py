@@ -21,7 +21,7 @@ from ..actions.profiles import rotate_calendar_token
 from ..actions.reminders import resend_deliveries
 from ..models import CalendarOverride, Deadline, ReminderDelivery, UserProfile
 from .fields import OffsetsField
-from .mixins import ActionAdmin, CaseScopedPermissions, HistoryPermissions, may_edit
+from .mixins import ActionAdmin, CaseScopedPermissions, HistoryPermissions
 
 
 class DeadlineForm(forms.ModelForm):
@@ -148,8 +148,8 @@ class ReminderDeliveryAdmin(CaseScopedPermissions, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        # A delivery goes with its deadline: whoever may delete the deadline may delete its log.
-        return obj is not None and request.user.has_perm("cases.delete_deadline") and may_edit(request, obj.deadline)
+        # The log is never edited by hand: a delivery goes with its deadline (ActionAdmin.get_deleted_objects).
+        return False
 
     def has_resend_permission(self, request):
         # Whoever may change deadlines may ask for their reminders again.

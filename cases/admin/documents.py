@@ -45,6 +45,10 @@ class DocumentTextAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # The one change is the "read again" action (asked without a record); the page itself is read-only.
+        return obj is None and super().has_change_permission(request)
+
     def has_delete_permission(self, request, obj=None):
         # The text goes with its document: delete or replace the document on its filing or decision.
         return False

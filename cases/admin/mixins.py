@@ -23,6 +23,7 @@ from ..models import (
     ReminderDelivery,
 )
 from ..models.revisions import Revision
+from .fields import SafeAutocomplete
 
 DERIVED_RECORDS = (ReminderDelivery, DocumentPage, DocumentText, Revision)
 
@@ -70,7 +71,7 @@ def may_read(request, obj):
     return obj is None or not permissions.is_confidential(obj) or may_read_confidential(request, obj)
 
 
-class CaseScopedPermissions:
+class CaseScopedPermissions(SafeAutocomplete):
     """Apply `cases.permissions` to a model admin or inline; for inlines obj is the parent record."""
 
     def get_queryset(self, request):
@@ -111,7 +112,7 @@ class ScopedStackedInline(InlinePermissions, admin.StackedInline):
     pass
 
 
-class HistoryPermissions:
+class HistoryPermissions(SafeAutocomplete):
     """Guard django-simple-history's pages: reading history is team-only, a revert restores content only.
 
     History holds every earlier version, confidential ones included, so only the record's case team and
