@@ -182,9 +182,9 @@ def other_lawyer(django_user_model):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Run the browser tests last.
+    """Run the browser tests last, after pytest-randomly has shuffled the rest (its hook runs first).
 
     Their live server's transactional test ends with a plain flush, after which the worker, backup and fault
-    tests (serialized rollback) would collide with re-created content types or find no groups.
+    tests (serialized rollback) would collide with re-created content types.
     """
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -21,7 +21,7 @@ SWEEP = "cases.tasks.sweep_reminders"
 
 def due_reminders(count, recipients):
     """Create count deadlines due today with one reminder each per recipient, all due now."""
-    case = factories.case()
+    case = factories.case(lead_lawyer=recipients[0])
     for n in range(count):
         deadline = Deadline(case=case, title=f"Deadline {n}", kind="other", due_on=timezone.localdate())
         deadline.reminder_offsets = [0]

@@ -163,7 +163,9 @@ class HistoryPermissions(SafeAutocomplete):
     def keep_visibility(self, request, obj):
         """On a revert, put back the visibility the record has now."""
         current = getattr(request, "reverting_from", None)
-        for name in permissions.VISIBILITY_FIELDS.get(obj._meta.model_name, []) if current is not None else []:
+        if current is None:
+            return
+        for name in permissions.VISIBILITY_FIELDS.get(obj._meta.model_name, []):
             setattr(obj, name, getattr(current, name))
 
 
