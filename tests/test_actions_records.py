@@ -32,7 +32,7 @@ def test_save_record_validates_records_actor_and_signals(editor, django_capture_
     with django_capture_on_commit_callbacks() as callbacks:
         save_record(filing, actor=editor)
     assert filing.history.latest().history_user == editor
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # caches, search and alerts; the facet summary
     assert Case.objects.get(pk=proceeding.case_id).last_activity_on == datetime.date(2019, 12, 1)
 
 
@@ -73,7 +73,7 @@ def test_delete_record_records_actor(editor, django_capture_on_commit_callbacks)
         delete_record(filing, actor=editor)
     assert not Filing.objects.exists()
     assert Filing.history.filter(history_type="-").get().history_user == editor
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # caches, search and alerts; the facet summary
 
 
 def test_delete_record_keeps_protected_party(editor):
