@@ -1,10 +1,7 @@
 """Deadlines in the lawyer's language: rule titles, explanations, the CLI and the moved-deadline email."""
 
 import datetime
-import shutil
-import subprocess
 from io import StringIO
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -18,22 +15,9 @@ from cases.actions.decisions import save_decision
 from cases.models import CalendarOverride, Deadline, Decision, UserProfile
 from casetracker.celery import app
 from tests import factories
-from tests.conftest import need
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture(autouse=True)
-def russian_catalogue(settings, tmp_path):
-    """Load this branch's pending Russian strings until the integrator merges them into locale/ru."""
-    pending = Path(settings.BASE_DIR) / "locale" / "pending" / "deadlines.po"
-    if pending.exists():
-        need(shutil.which("msgfmt"), "needs msgfmt (gettext) to compile locale/pending/deadlines.po")
-        target = tmp_path / "ru" / "LC_MESSAGES"
-        target.mkdir(parents=True)
-        subprocess.run(["msgfmt", "-o", str(target / "django.mo"), str(pending)], check=True)
-        settings.LOCALE_PATHS = [tmp_path, *settings.LOCALE_PATHS]
 
 
 def test_compute_deadline_explains_in_russian():

@@ -1,11 +1,8 @@
 """Reminder scheduling, claiming, sending and escalation, in process (the worker tests run the real thing)."""
 
 import datetime
-import shutil
 import smtplib
-import subprocess
 import threading
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -18,7 +15,6 @@ from cases import reminders
 from cases.actions.deadlines import cancel_deadline, complete_deadline, save_deadline
 from cases.models import Deadline, ReminderDelivery, UserProfile
 from tests import factories
-from tests.conftest import need
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2030, 2, 1, 12, tzinfo=datetime.UTC)
@@ -134,19 +130,7 @@ def test_send_builds_html_and_text_with_stable_message_id_court_time_and_admin_l
     assert reminders.send(row.pk) == "sent" and len(mailoutbox) == 1  # a second task for the row is a no-op
 
 
-@pytest.fixture
-def pending_russian(settings, tmp_path):
-    """Add the branch's not-yet-merged Russian translations (locale/pending/*.po) to the catalogue."""
-    pending = sorted((Path(settings.BASE_DIR) / "locale" / "pending").glob("*.po"))
-    if pending:
-        need(shutil.which("msgfmt"), "needs msgfmt (Debian package gettext)")
-        folder = tmp_path / "ru" / "LC_MESSAGES"
-        folder.mkdir(parents=True)
-        subprocess.run(["msgfmt", "-o", folder / "django.mo", *pending], check=True)
-        settings.LOCALE_PATHS = [tmp_path, *settings.LOCALE_PATHS]
-
-
-def test_email_is_in_the_recipients_language(deadline, lawyer, frozen, mailoutbox, pending_russian):
+def test_email_is_in_the_recipients_language(deadline, lawyer, frozen, mailoutbox):
     UserProfile.objects.create(user=lawyer, language="ru")
     frozen.move_to(FIRST_REMINDER_DUE)
     send_all()
@@ -167,7 +151,7 @@ def test_email_is_in_the_recipients_language(deadline, lawyer, frozen, mailoutbo
         (21, "Due in 21 days", "Срок через 21 день"),
     ],
 )
-def test_time_left_uses_proper_plurals_in_both_languages(deadline, days, english, russian, pending_russian):
+def test_time_left_uses_proper_plurals_in_both_languages(deadline, days, english, russian):
     now = datetime.datetime.combine(
         deadline.due_on - datetime.timedelta(days=days), datetime.time(9), tzinfo=deadline.zone
     )
@@ -347,7 +331,7 @@ def test_failed_send_drops_the_connection_and_the_next_send_reconnects(deadline,
     assert smtp_server.messages[1]["Subject"] == "Due in 3 days: File the appeal"
 
 
-def test_overdue_wording_has_russian_plurals(deadline, pending_russian):
+def test_overdue_wording_has_russian_plurals(deadline):
     due = datetime.datetime.combine(deadline.due_on + datetime.timedelta(days=1), datetime.time(), tzinfo=deadline.zone)
     with translation.override("ru"):
         assert reminders.time_left(deadline, due + datetime.timedelta(hours=2)) == "Просрочено на 2 часа"
