@@ -26,19 +26,26 @@ EDITOR_MODELS = [
     "calendaroverride",
 ]
 
+# What every staff role holds alike.
+STAFF = {
+    "cases.reminderdelivery": ("view",),
+    "cases.userprofile": ("view", "change"),
+    "cases.decisionidentifier": ALL,
+    "cases.proceedingnumber": ALL,
+    # Revisions are decided through the review actions (editors only), never edited.
+    "cases.revision": ("view",),
+    # Re-reading a document changes its text record; the admin shows each user only the texts they may read.
+    "cases.documenttext": ("view", "change"),
+    # To pick colleagues for a case team.
+    "auth.user": ("view",),
+}
+
 # group name: {"app_label.model_name": verbs}; a verb is a permission codename's prefix (view_case, publish_case).
 ROLES = {
     "Editors": {
         "cases.case": (*ALL, "publish"),
         **{f"cases.{model}": ALL for model in EDITOR_MODELS},
-        "cases.reminderdelivery": ("view",),
-        "cases.userprofile": ("view", "change"),
-        "cases.decisionidentifier": ALL,
-        "cases.proceedingnumber": ALL,
-        # Editors approve or reject revisions through actions, never by editing them.
-        "cases.revision": ("view",),
-        "cases.documenttext": ("view", "change"),
-        "auth.user": ("view",),
+        **STAFF,
     },
     "Lawyers": {
         "cases.case": EDIT,
@@ -56,15 +63,7 @@ ROLES = {
         # Lawyers tag cases with the vocabularies; only editors change them.
         "cases.technology": ("view",),
         "cases.legalground": ("view",),
-        "cases.reminderdelivery": ("view",),
-        "cases.userprofile": ("view", "change"),
-        "cases.decisionidentifier": ALL,
-        "cases.proceedingnumber": ALL,
-        "cases.revision": ("view",),
-        # Re-reading a document is a change to its text record; the admin shows only the texts they may read.
-        "cases.documenttext": ("view", "change"),
-        # To pick colleagues for a case team.
-        "auth.user": ("view",),
+        **STAFF,
     },
 }
 
