@@ -27,7 +27,9 @@ def frozen():
 
 @pytest.fixture
 def failed_row(lawyer):
-    deadline = Deadline(case=factories.case(), title="Reply", kind="other", due_on=datetime.date(2030, 2, 5))
+    deadline = Deadline(
+        case=factories.case(lead_lawyer=lawyer), title="Reply", kind="other", due_on=datetime.date(2030, 2, 5)
+    )
     deadline.reminder_offsets = [7]
     save_deadline(deadline, actor=lawyer, responsible=[lawyer])
     refused = smtplib.SMTPRecipientsRefused({lawyer.email: (550, b"5.1.1 No such user")})

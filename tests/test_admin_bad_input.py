@@ -282,7 +282,7 @@ def test_final_form_before_announcement_has_a_readable_message(editor_client):
     proceeding = factories.proceeding()
     row = {"announced_on": "2020-03-03", "final_form_on": "2020-03-01", "result": "dismissed"}
     response = editor_client.post(change_url(proceeding), proceeding_post(proceeding, {"decisions": [row]}))
-    refused(response, "The date in final form cannot be before the date it was announced")
+    refused(response, "The decision cannot be in final form before it was announced")
     assert not any("Constraint" in error for error in errors_of(response))
 
 

@@ -42,7 +42,8 @@ class _DropMalformedIds:
     """
 
     def optgroups(self, name, value, attr=None):
-        key = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        opts = self.field.remote_field.model._meta
+        key = opts.get_field(getattr(self.field.remote_field, "field_name", opts.pk.attname))
         readable = []
         for item in value:
             try:
