@@ -26,7 +26,7 @@ def frozen():
 @pytest.fixture
 def due_rows(lawyer):
     """Ten reminders due now, each of its own deadline."""
-    case = factories.case()
+    case = factories.case(lead_lawyer=lawyer)
     for n in range(10):
         deadline = Deadline(case=case, title=f"D{n}", kind="other", due_on=datetime.date(2030, 2, 5))
         deadline.reminder_offsets = [7]
