@@ -90,6 +90,9 @@ def crawl(client):
             continue
         seen.add(url)
         response = client.get(url)
+        if response.status_code in (301, 302) and response["Location"].startswith("/"):
+            queue.append(response["Location"])  # e.g. the full CSV export is the dump's file
+            continue
         assert response.status_code in (200, 404), (url, response.status_code)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         bodies[url] = body.decode("utf-8", errors="replace")
