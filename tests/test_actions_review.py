@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from cases.actions.review import approve_revision, needs_review, propose_delete, propose_save, reject_revision
 from cases.imports import import_file
-from cases.models import Case, Decision, DecisionIdentifier, Filing, ProceedingNumber, Revision, Technology
+from cases.models import Case, DecisionIdentifier, Filing, ProceedingNumber, Revision, Technology
 from tests import factories
 from tests.admin_posts import case_post, change_url, proceeding_post
 
@@ -78,10 +78,10 @@ def test_unchanged_save_makes_no_revision(review_on, lawyer, case):
 
 
 def test_rejected_change_is_dropped_and_kept_in_history(review_on, lawyer, editor, case):
-    decision = factories.decision(case.proceedings.get())
-    revision = propose_delete(decision, actor=lawyer)
+    filing = factories.filing(case.proceedings.get(), is_public=True)
+    revision = propose_delete(filing, actor=lawyer)
     reject_revision(revision, actor=editor, note="Keep the ruling.")
-    assert Decision.objects.filter(pk=decision.pk).exists()
+    assert Filing.objects.filter(pk=filing.pk).exists()
     assert revision.history.first().history_change_reason == "Keep the ruling."
     with pytest.raises(Exception, match="already Rejected"):
         approve_revision(revision, actor=editor)
@@ -145,3 +145,10 @@ def test_editor_edits_go_live_at_once(client, review_on, editor, case):
     client.force_login(editor)
     assert client.post(change_url(case), case_post(case, summary="Editor's summary.")).status_code == 302
     assert Case.objects.get().summary == "Editor's summary." and not Revision.objects.exists()
+
+
+def test_a_proposal_needs_the_right_the_change_itself_needs(review_on, lawyer, case):
+    decision = factories.decision(case.proceedings.get())
+    with pytest.raises(PermissionDenied):
+        propose_delete(decision, actor=lawyer)  # lawyers do not delete decisions
+    assert not Revision.objects.exists()

@@ -126,3 +126,14 @@ def test_removing_one_link_of_an_appeal_chain_stays_refused(editor_client):
     response = editor_client.post(reverse("admin:cases_proceeding_delete", args=[lower.pk]), {"post": "yes"})
     assert response.status_code in (200, 403)
     assert Proceeding.objects.filter(pk=lower.pk).exists()
+
+
+def test_only_editors_merge_parties_whatever_the_path(lawyer):
+    from django.core.exceptions import PermissionDenied
+
+    from cases.actions.parties import merge_parties
+
+    keep, duplicate = factories.party(name="Jane Doe"), factories.party(name="Jane  Doe")
+    with pytest.raises(PermissionDenied):
+        merge_parties(keep, duplicate, actor=lawyer)
+    assert Party.objects.filter(pk=duplicate.pk).exists()

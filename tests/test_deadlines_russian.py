@@ -100,7 +100,7 @@ def test_generated_deadline_title_is_in_the_readers_language(client, editor, law
         traveller.move_to(deadline.deliveries.get(offset_days=14).send_at)
         assert [reminders.send(pk) for pk in reminders.claim_due()] == ["sent"]
     (email,) = mailoutbox
-    assert email.subject == f"Срок через 14 дн.: {russian}"
+    assert email.subject == f"Срок через 14 дней: {russian}"
     assert f"Срок: {russian}" in email.body
     assert russian in email.alternatives[0][0]
     client.force_login(editor)

@@ -7,6 +7,7 @@ from ..deadlines.calendars import holidays_version
 from ..deadlines.generate import CALENDAR_UPDATED, OVERRIDE_CHANGED, sync_generated_deadlines
 from ..deadlines.rules import RULES
 from ..models import CalendarOverride, Deadline, Decision
+from ..permissions import check_write
 from .events import record_actor
 
 
@@ -37,6 +38,7 @@ def _recompute_around(overrides, actor):
 @transaction.atomic
 def save_calendar_override(override, *, actor):
     """Validate and save a calendar override, then recompute every open deadline it touches (old and new day)."""
+    check_write(actor, override)
     previous = CalendarOverride.objects.filter(pk=override.pk).first() if override.pk else None
     override.full_clean()
     record_actor(override, actor)
@@ -48,6 +50,7 @@ def save_calendar_override(override, *, actor):
 @transaction.atomic
 def delete_calendar_override(override, *, actor):
     """Delete a calendar override, then recompute every open deadline its day touched."""
+    check_write(actor, override, delete=True)
     record_actor(override, actor)
     override.delete()
     _recompute_around([override], actor)

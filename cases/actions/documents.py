@@ -13,6 +13,7 @@ from .. import extraction
 from ..cache import invalidate_public_pages
 from ..document_search import index_pages
 from ..models import Decision, DocumentPage, DocumentText, Filing
+from ..permissions import check_write
 from ..uploads import extension_of
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ def sync_document_text(owner):
 @transaction.atomic
 def request_extraction(text, *, actor):
     """Read a document again from scratch, even if the same bytes were read before (staff, from the admin)."""
+    check_write(actor, text.owner)  # its case's team and editors only: a re-read hides the text until it is done
     return _queue(text, actor=actor, force=True)
 
 

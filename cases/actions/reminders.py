@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Deadline, ReminderDelivery
+from ..permissions import check_write
 from ..reminders.delivery import log
 from ..reminders.schedule import rearm
 
@@ -22,7 +23,8 @@ def resend_deliveries(deliveries, *, actor):
         deadline__status=Deadline.Status.OPEN,
     )
     resent = 0
-    for row in rows:
+    for row in rows.select_related("deadline"):
+        check_write(actor, row.deadline)  # re-sending is a change to the deadline's reminders
         log(row, now, note=_("Re-sent by %(user)s.") % {"user": actor.get_username()})
         rearm(row, now)
         resent += 1

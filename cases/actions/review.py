@@ -26,6 +26,7 @@ from ..models import (
     ProceedingNumber,
 )
 from ..models.revisions import Revision
+from ..permissions import check_write
 from .decisions import save_decision
 from .publishing import can_publish
 from .records import case_id_of, delete_record, save_record
@@ -103,6 +104,7 @@ def propose_save(obj, *, actor, m2m=None):
 
     `m2m` maps a case's many-to-many field names to the chosen objects.
     """
+    check_write(actor, obj)  # a proposal needs the same right as the change itself
     obj.full_clean()
     changes = _changed_values(obj, {name: m2m[name] for name in CASE_M2M if name in (m2m or {})})
     if not changes:
@@ -114,6 +116,7 @@ def propose_save(obj, *, actor, m2m=None):
 @transaction.atomic
 def propose_delete(obj, *, actor):
     """Keep the deletion of obj as a pending revision."""
+    check_write(actor, obj, delete=True)
     return _store(obj, Revision.Operation.DELETE, {}, actor)
 
 
