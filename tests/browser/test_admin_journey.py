@@ -128,9 +128,10 @@ def test_case_entered_in_one_sitting(page, browser, live_server, editor, existin
     check_admin_axe(page, "admin proceeding page")
     screenshot(page, "admin-proceeding-deadlines")
     yesterday = today - datetime.timedelta(days=1)
+    # The Court of Appeal's decision opens the Supreme Court permission deadline (UKSC Rules r.11).
     record_decision(page, url, appeal, announced=yesterday, result="appeal_allowed", final=True)
-    assert "echr-application" in page.locator("#deadlines-group").inner_text()
-    assert set(Deadline.objects.values_list("rule_code", flat=True)) == {"uk-cpr-52-12", "echr-application"}
+    assert "uk-uksc-permission" in page.locator("#deadlines-group").inner_text()
+    assert set(Deadline.objects.values_list("rule_code", flat=True)) == {"uk-cpr-52-12", "uk-uksc-permission"}
 
     page.goto(url + case.get_absolute_url())
     assert "Draft: not public." in page.locator(".preview-banner").inner_text()
