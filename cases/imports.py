@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from . import permissions
 from .actions.decisions import save_decision
 from .actions.publishing import publish_case
 from .actions.records import save_record
@@ -344,7 +345,7 @@ def _import_case(record, slug, actor):
     if errors:
         raise RowError(errors)
 
-    case = Case.objects.filter(slug=slug).first() or _case_by_citations(record)
+    case = Case.objects.filter(slug=slug).first() or _case_by_citations(record, actor)
     if case is not None and actor is not None and not Case.objects.editable_by(actor).filter(pk=case.pk).exists():
         raise RowError([_("You may not change the existing case %(slug)s.") % {"slug": case.slug}])
     if case is not None and needs_review(case, actor):
@@ -388,8 +389,11 @@ def _citations(items):
     ]
 
 
-def _case_by_citations(record):
-    """Return the existing case with a decision that has one of record's neutral, ECLI or report citations."""
+def _case_by_citations(record, actor):
+    """Return the existing case with a decision that has one of record's neutral, ECLI or report citations.
+
+    Only citations actor may read count: a confidential decision's citation must not reveal another team's case.
+    """
     pairs = []
     for proceeding in _nested(record, "proceedings"):
         for decision in proceeding.get("decisions") or []:
@@ -400,7 +404,11 @@ def _case_by_citations(record):
     matches = Q()
     for scheme, value in pairs:
         matches |= Q(scheme=scheme, value=value)
-    identifier = DecisionIdentifier.objects.filter(matches).select_related("decision__proceeding__case").first()
+    identifiers = DecisionIdentifier.objects.filter(matches)
+    if actor is not None and not permissions.is_editor(actor):
+        own = permissions.team_cases(actor)
+        identifiers = identifiers.filter(Q(decision__is_public=True) | Q(decision__proceeding__case__in=own))
+    identifier = identifiers.select_related("decision__proceeding__case").first()
     return identifier.decision.proceeding.case if identifier else None
 
 
