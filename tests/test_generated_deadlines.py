@@ -468,3 +468,16 @@ def test_admin_says_an_old_decisions_deadline_has_passed(editor_client, english_
     messages = [str(message) for message in response.context["messages"]]
     assert "Appeal deadline 25 Sep 2019 (CPR 52.12) has passed" in messages
     assert Deadline.objects.get().status == "lapsed"
+
+
+def test_a_lawyer_may_edit_a_party_that_is_in_other_teams_cases(lawyer, other_lawyer):
+    from cases.actions.records import save_record
+
+    party = factories.party(name="Ministry of Digital Development", kind="government")
+    theirs = factories.case(country="RU", lead_lawyer=other_lawyer)
+    factories.participation(theirs, party=party, role="defendant")
+    proceeding = make_proceeding(theirs, started_on=D(2022, 3, 1))
+    record(proceeding, other_lawyer, announced_on=D(2023, 5, 10), final_form_on=D(2023, 5, 15))
+    party.government_level = "national"
+    save_record(party, actor=lawyer)
+    assert theirs.deadlines.exists()

@@ -41,6 +41,9 @@ def resync_deadlines(obj, *, actor):
         cases = [obj.case]
     elif isinstance(obj, Party) and obj.pk:
         cases = Case.objects.filter(participations__party=obj).distinct()
+        # A shared party is in other teams' cases too: their deadlines follow as the system's recomputation,
+        # not as this user's edit of records they may not touch.
+        actor = None
     else:
         return
     for case in cases:
