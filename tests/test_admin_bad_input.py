@@ -369,3 +369,12 @@ def test_a_forged_non_numeric_id_in_an_autocomplete_field_is_a_message_not_a_500
     assert "Select a valid choice" in " ".join(errors_of(response))
     proceeding.refresh_from_db()
     assert proceeding.court_id is not None
+
+
+def test_a_save_the_action_refuses_is_a_message_and_saves_nothing(editor_client):
+    case = factories.case()
+    existing = factories.participation(case, role="plaintiff")
+    data = case_post(case, {"participations": [{"party": existing.party_id, "role": "plaintiff"}]})
+    response = editor_client.post(change_url(case), data)
+    assert response.status_code < 500
+    assert case.participations.count() == 1

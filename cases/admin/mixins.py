@@ -2,9 +2,9 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
 from .. import permissions
@@ -171,6 +171,15 @@ class HistoryPermissions(SafeAutocomplete):
 
 class ActionAdmin(HistoryPermissions, CaseScopedPermissions):
     """Route the admin's saves and deletes, including inline ones, through the actions."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            # A rule the forms could not check on their own (rows changed together) refused the save in the
+            # action; the whole save rolled back, so say why and show the record as it is.
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         self.keep_visibility(request, obj)
