@@ -1,0 +1,1 @@
+"""Country shapes shipped with the project and the server-drawn world map."""
