@@ -17,6 +17,7 @@ urlpatterns = [
     path("courts/<slug:slug>/", views.court_detail, name="court_detail"),
     path("technologies/<slug:slug>/", views.technology_detail, name="technology_detail"),
     path("stats/", views.stats, name="stats"),
+    path("map/", views.world_map_page, name="map"),
     path("feeds/latest.atom", cache_public_page(feeds.LatestFeed()), name="latest_feed"),
     path("documents/<str:kind>/<int:pk>/", documents.document_download, name="document_download"),
     path("documents/<str:kind>/<int:pk>/text/", views.document_text, name="document_text"),

@@ -4,6 +4,7 @@ from .case_list import case_list, case_list_download
 from .cases import case_detail
 from .documents import document_text
 from .entities import court_detail, party_detail, technology_detail
+from .map import world_map_page
 from .pages import home, robots_txt, stats
 
 __all__ = [
@@ -17,4 +18,5 @@ __all__ = [
     "robots_txt",
     "stats",
     "technology_detail",
+    "world_map_page",
 ]
