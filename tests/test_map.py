@@ -48,9 +48,12 @@ def test_colour_scale_covers_every_count():
     for top in (1, 2, 7, 40, 1000, 123_456):
         bounds = breaks(top)
         assert len(bounds) <= 5 and bounds == sorted(set(bounds)) and bounds[-1] == top
-        assert [shade(n, bounds) for n in (1, top)] == [1, len(bounds)]
+        shades = [shade(n, bounds) for n in range(1, min(top, 300) + 1)]
+        assert shades == sorted(shades) and shades[0] >= 1 and shade(top, bounds) == 5
     assert shade(0, [1, 2]) == 0
-    assert legend_entries([2, 5, 9]) == [(0, "No cases"), (1, "1–2"), (2, "3–5"), (3, "6–9")]
+    # Fewer ranges than shades spread over the scale: the top range is always the darkest.
+    assert legend_entries([2, 5, 9]) == [(0, "No cases"), (2, "1–2"), (4, "3–5"), (5, "6–9")]
+    assert shade(1, [1]) == 5
 
 
 def test_map_is_accessible_svg_with_linked_countries_and_points():
@@ -63,7 +66,7 @@ def test_map_is_accessible_svg_with_linked_countries_and_points():
             ],
             country_url=by_code,
         )
-    assert svg.startswith('<svg class="world-map"') and 'role="img"' in svg
+    assert svg.startswith('<svg class="world-map"') and 'role="group"' in svg
     assert '<title id="world-map-title">Map of cases by country</title>' in svg
     assert 'aria-labelledby="world-map-title world-map-desc"' in svg and '<desc id="world-map-desc">' in svg
     assert '<a href="/cases/?country=RU"><title>Russia: 12 cases</title><path class="map-5"' in svg

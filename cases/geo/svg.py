@@ -2,6 +2,7 @@
 
 import functools
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,8 +53,15 @@ def breaks(top):
 
 
 def shade(count, bounds):
-    """Return the colour class (0 for no cases) of count."""
-    return next((index for index, bound in enumerate(bounds, start=1) if count <= bound), 0) if count else 0
+    """Return the colour class (0 for no cases) of count.
+
+    With fewer ranges than shades the classes are spread over the scale, so the top range is always the
+    darkest and one case never gets a shade hard to tell from none.
+    """
+    if not count:
+        return 0
+    index = next(index for index, bound in enumerate(bounds, start=1) if count <= bound)
+    return math.ceil(index * CLASSES / len(bounds))
 
 
 def _count_label(code, count):
@@ -121,8 +129,8 @@ def legend_entries(bounds):
     """Return [(colour class, label)] for the legend: no cases, then each count range."""
     entries = [(0, _("No cases"))]
     low = 1
-    for index, bound in enumerate(bounds, start=1):
-        entries.append((index, str(bound) if low == bound else f"{low}–{bound}"))
+    for bound in bounds:
+        entries.append((shade(bound, bounds), str(bound) if low == bound else f"{low}–{bound}"))
         low = bound + 1
     return entries
 
@@ -153,11 +161,12 @@ def world_map(
 ):
     """Return safe SVG markup of a world map shading each country by counts[ISO code], linking it by country_url."""
     data = shapes()
+    # A group, not role="img": an image's children are presentational, which would hide the country links.
     bounds = breaks(max(counts.values(), default=0))
     title = title or _("Map of cases by country")
     description = description or _("Countries are shaded by their number of cases; the table below lists them.")
     return format_html(
-        '<svg class="world-map" viewBox="0 0 {} {}" role="img" aria-labelledby="world-map-title world-map-desc">'
+        '<svg class="world-map" viewBox="0 0 {} {}" role="group" aria-labelledby="world-map-title world-map-desc">'
         '<title id="world-map-title">{}</title><desc id="world-map-desc">{}</desc>'
         '<g class="map-countries">{}</g><g class="map-points">{}</g>{}</svg>',
         data["width"],
