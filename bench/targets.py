@@ -44,6 +44,7 @@ TARGETS = [
     ("party page (the most-sued agency)", "/parties/{agency}/", 50, False, None),
     ("technology page", "/technologies/cctv/", 50, False, None),
     ("stats", "/stats/", 20, False, None),
+    ("map", "/map/", 50, False, None),
     ("API list", "/api/v1/cases/", 40, False, None),
     ("API list, page_size=100", "/api/v1/cases/?page_size=100", 150, False, None),
     ("API list, fields=slug,title", "/api/v1/cases/?page_size=100&fields=slug,title", 150, False, None),

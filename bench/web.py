@@ -30,6 +30,7 @@ DEFAULT_PATHS = [
     ("list_searched", "/cases/?q=biometric"),
     ("case", "/cases/{slug}/"),
     ("feed", "/cases/feed.atom"),
+    ("map", "/map/"),
     ("api_list", "/api/v1/cases/"),
 ]
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}

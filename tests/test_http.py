@@ -27,6 +27,7 @@ def directives(response):
         "/",
         "/cases/",
         "/stats/",
+        "/map/",
         "/feeds/latest.atom",
         "/cases/popova-v-dit/",
         "/api/v1/cases/",

@@ -12,12 +12,13 @@ from cases.actions.documents import add_missing_document_texts, extract_document
 from cases.datadump import write_dump
 from cases.models import Case, DocumentPage, DocumentText, Technology
 from cases.search import refresh_search_vector
+from cases.summary import rebuild_case_facets
 
 from . import factories as f
 
 pytestmark = pytest.mark.django_db
 MARKER = "LEAKMARKER"
-START = ["/", "/ru/", "/sitemap.xml", "/robots.txt", "/feeds/latest.atom", "/ru/feeds/latest.atom", "/stats/"]
+START = ["/", "/ru/", "/sitemap.xml", "/robots.txt", "/feeds/latest.atom", "/ru/feeds/latest.atom", "/stats/", "/map/"]
 LINK = re.compile(r"""(?:href|src)="([^"]+)"|<loc>([^<]+)</loc>|<link[^>]* href="([^"]+)\"""")
 MAX_PAGES = 600
 
@@ -128,6 +129,9 @@ def test_no_unpublished_data_anywhere_public(client, secrets):
         "/cases/?technology=draft-tech",
         "/cases/export.csv?q=draft",
         "/cases/feed.atom?country=DE",
+        "/map/?country=DE",
+        "/map/?technology=draft-tech",
+        f"/map/?q={MARKER.lower()}",
         f"/cases/export.json?q={MARKER.lower()}",
         f"/cases/feed.atom?q={MARKER.lower()}",
         f"/api/v1/cases/?q={MARKER.lower()}",
@@ -137,6 +141,16 @@ def test_searching_and_filtering_for_secrets_finds_nothing(client, secrets, url)
     response = client.get(url)
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert MARKER not in body.decode()
+
+
+def test_the_map_counts_no_draft(client, secrets):
+    rebuild_case_facets()
+    for url in ["/map/", "/map/?q=draft", "/map/?country=DE", "/map/?technology=draft-tech"]:
+        body = client.get(url).content.decode()
+        # Germany has only the draft case: neither shaded nor in the table (it may be named as the filter asked).
+        assert "Germany: " not in body and ">Germany</a></th>" not in body, url
+    body = client.get("/map/").content.decode()
+    assert "Russia: 1 case<" in body and "Germany" not in body
 
 
 def test_unpublished_records_are_404(client, secrets):
