@@ -56,7 +56,7 @@ class PageSitemap(PublicSitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["cases:home", "cases:case_list", "cases:stats"]
+        return ["cases:home", "cases:case_list", "cases:stats", "cases:map"]
 
     def location(self, name):
         return reverse(name)

@@ -38,6 +38,7 @@ def test_sitemap_is_valid_xml_listing_only_public_pages(client):
     assert any(loc.endswith("/ru" + public.get_absolute_url()) for loc in locations)
     assert not any(draft.slug in loc for loc in locations)
     assert not any(draft_party.slug in loc for loc in locations)
+    assert any(loc.endswith("/ru/map/") for loc in locations)
 
 
 def test_robots_txt_points_to_sitemap(client):

@@ -30,3 +30,12 @@ def test_map_renders_without_javascript(browser, live_server, demo):  # noqa: F8
     assert page.locator("svg.world-map a").count() >= 1
     assert page.locator("table tbody tr th a").count() >= 1
     context.close()
+
+
+def test_map_fits_a_360px_screen(browser, live_server, demo):  # noqa: F811
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(live_server.url + "/ru/map/")
+    screenshot(page, "narrow-map-ru")
+    assert not page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+    context.close()
