@@ -154,4 +154,4 @@ class TestMapPage:
             case.technologies.add(cases)
         rebuild_case_facets()
         assert count() == few
-        assert few <= 8
+        assert few <= 2  # a filter's own lookup (technologies), then one count
