@@ -109,6 +109,10 @@ class CaseFilter(filters.FilterSet):
             links = Participation.objects.filter(party__in=value)
         return queryset.filter(pk__in=links.values("case_id"))
 
+    def narrows(self):
+        """Tell whether a valid filter other than the sort order applies (after .qs has validated them)."""
+        return any(self.form.cleaned_data.get(name) for name in self.filters if name != "sort")
+
     def filter_sort(self, queryset, name, value):
         # Applied last in filter_queryset, once every other filter has run.
         return queryset

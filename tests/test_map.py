@@ -80,6 +80,12 @@ def test_map_is_accessible_svg_with_linked_countries_and_points():
     assert "Cases per country" in svg and "No cases" in svg and "8–12" in svg
 
 
+def test_a_country_without_a_shape_is_left_to_the_table():
+    # Bouvet Island is in neither Natural Earth file; Kosovo is drawn but has no django-countries code.
+    svg = world_map({"BV": 3}, country_url=by_code)
+    assert "<a " not in svg and "3 cases" not in svg and "3</text>" in svg  # the legend still spans the count
+
+
 def test_points_are_placed_by_the_shipped_projection():
     svg = world_map({}, points=[MapPoint("Null Island", 0, 0), MapPoint("Moscow", 55.75, 37.62)], country_url=by_code)
     (null_x, null_y), (moscow_x, moscow_y) = [

@@ -48,8 +48,7 @@ def breaks(top):
     """Return the upper bounds of up to CLASSES count ranges covering 1..top, evenly spaced on a log scale."""
     if top < 1:
         return []
-    bounds = sorted({max(1, round(top ** (step / CLASSES))) for step in range(1, CLASSES + 1)} | {1})
-    return bounds[-CLASSES:]
+    return sorted({max(1, round(top ** (step / CLASSES))) for step in range(1, CLASSES + 1)})
 
 
 def shade(count, bounds):

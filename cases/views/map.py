@@ -24,9 +24,8 @@ def world_map_page(request):
     """Shade each country by its published cases matching the list's filters, with a table of the same counts."""
     filterset = CaseFilter(request.GET, request=request)
     cases = filterset.qs  # validates the filters
-    filtered = any(filterset.form.cleaned_data.get(name) for name in filterset.filters if name != "sort")
     # Unfiltered counts are read whole from the facet summary; filtered ones count the matching cases' rows.
-    counts = {code: n for code, _row, n in facet_count(cases if filtered else None, "country")}
+    counts = {code: n for code, _row, n in facet_count(cases if filterset.narrows() else None, "country")}
     rows = sorted(
         ((Country(code).name, n, _list_url(filterset, code)) for code, n in counts.items()),
         key=lambda row: (-row[1], row[0]),
