@@ -123,8 +123,8 @@ class CaseScopedPermissions(SafeAutocomplete):
                     continue
                 path, model = guarded[field]
                 rest = field.removeprefix(f"{path}__")
-                readable = permissions.visible(request.user, model._default_manager.filter(**{f"{rest}__icontains": bit}))
-                matches |= Q(**{f"{path}__in": readable})
+                found = model._default_manager.filter(**{f"{rest}__icontains": bit})
+                matches |= Q(**{f"{path}__in": permissions.visible(request.user, found)})
             terms.append(matches)
         duplicates = any(lookup_spawns_duplicates(self.opts, field) for field in fields)
         return queryset.filter(*terms), duplicates
