@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from cases.models import Case, Counsel, Deadline, Participation, Party, Proceeding, ReminderDelivery
+from cases.models import Case, Counsel, Deadline, Filing, Participation, Party, Proceeding, ReminderDelivery
 from tests import factories
 from tests.admin_posts import add_url, change_url
 
@@ -137,3 +137,22 @@ def test_only_editors_merge_parties_whatever_the_path(lawyer):
     with pytest.raises(PermissionDenied):
         merge_parties(keep, duplicate, actor=lawyer)
     assert Party.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_every_row_a_merge_moves_gets_a_history_record(editor_client, editor):
+    keep, duplicate = factories.party(name="Jane Doe"), factories.party(name="Jane Doe (dup)")
+    case = factories.case()
+    kept_role = factories.participation(case, party=keep)
+    same_role = factories.participation(case, party=duplicate)
+    counsel = Counsel.objects.create(participation=same_role, name="Kirill Koroteev")
+    filing = factories.filing(factories.proceeding(case), filed_by=same_role)
+    changelist = reverse("admin:cases_party_changelist")
+    selected = {"action": "merge", "_selected_action": [keep.pk, duplicate.pk], "keep": keep.pk}
+    assert editor_client.post(changelist, selected).status_code == 302
+    filing.refresh_from_db()
+    assert filing.filed_by == kept_role
+    for record in (counsel, filing):
+        latest = type(record).history.filter(id=record.pk).first()
+        assert latest.history_type == "~" and latest.history_user == editor
+    assert Counsel.history.filter(id=counsel.pk).first().participation_id == kept_role.pk
+    assert Filing.history.filter(id=filing.pk).first().filed_by_id == kept_role.pk

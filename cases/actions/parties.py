@@ -27,9 +27,12 @@ def merge_parties(keep, duplicate, *, actor):
             record_actor(participation, actor)
             participation.save()
             continue
-        # keep already has this role in this case: its row takes over the duplicate's counsel and filings.
-        Counsel.objects.filter(participation=participation).update(participation=same)
-        Filing.objects.filter(filed_by=participation).update(filed_by=same)
+        # keep already has this role in this case: its row takes over the duplicate's counsel and filings,
+        # each saved on its own so that its history shows the move.
+        for counsel in Counsel.objects.filter(participation=participation):
+            _move(counsel, "participation", same, actor)
+        for filing in Filing.objects.filter(filed_by=participation):
+            _move(filing, "filed_by", same, actor)
         record_actor(participation, actor)
         participation.delete()
     for counsel in duplicate.counsel_roles.select_related("participation"):
@@ -51,6 +54,13 @@ def merge_parties(keep, duplicate, *, actor):
     for case_id in case_ids:
         case_changed(case_id)
     return keep
+
+
+def _move(obj, field, target, actor):
+    setattr(obj, field, target)
+    obj.full_clean()
+    record_actor(obj, actor)
+    obj.save()
 
 
 @transaction.atomic
