@@ -9,7 +9,8 @@ from django.utils.translation import override
 from .. import reminders
 from ..models import Deadline
 from ..permissions import check_write
-from .events import case_changed, record_actor
+from .events import record_actor
+from .refresh import mark_changed
 
 CLOSABLE = (Deadline.Status.OPEN, Deadline.Status.LAPSED)
 
@@ -22,7 +23,7 @@ def _store(deadline, actor, users, reason=""):
     deadline._change_reason = reason or None
     deadline.save()
     reminders.schedule_reminders(deadline, users)
-    case_changed(deadline.case_id)
+    mark_changed(deadline.case_id)
     return deadline
 
 

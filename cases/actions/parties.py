@@ -1,19 +1,19 @@
 """Merging duplicate parties."""
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Counsel, Filing, Participation
-from .events import case_changed, entity_changed, record_actor
+from .events import entity_changed, record_actor
 from .publishing import can_publish
 from .records import delete_record, save_record
+from .refresh import mark_changed, refresh_once
 
 # What a merge copies from the duplicate when the party kept has nothing there.
 FILLED_FIELDS = ["name_ru", "country", "description", "website"]
 
 
-@transaction.atomic
+@refresh_once()
 def merge_parties(keep, duplicate, *, actor):
     """Move duplicate's roles in cases and as counsel to keep, then delete duplicate; history records each step."""
     if actor is not None and not can_publish(actor):
@@ -52,7 +52,7 @@ def merge_parties(keep, duplicate, *, actor):
     duplicate._change_reason = _("Merged into %(party)s") % {"party": keep}
     duplicate.delete()
     for case_id in case_ids:
-        case_changed(case_id)
+        mark_changed(case_id)
     return keep
 
 
@@ -63,7 +63,7 @@ def _move(obj, field, target, actor):
     obj.save()
 
 
-@transaction.atomic
+@refresh_once()
 def set_counsel(participation, entries, *, actor):
     """Make participation's counsel exactly entries, [(lawyer's name, firm or None), ...], keeping rows that stay."""
     from .review import needs_review, propose_delete, propose_save

@@ -7,7 +7,8 @@ from ..models import Court, Filing, LegalGround, Participation, Party, Technolog
 from ..permissions import case_id_of, check_write
 from .decisions import resync_deadlines
 from .documents import sync_document_text
-from .events import case_changed, entity_changed, record_actor
+from .events import entity_changed, record_actor
+from .refresh import mark_changed
 
 __all__ = ["case_id_of", "delete_record", "save_record"]
 
@@ -48,12 +49,12 @@ def delete_record(obj, *, actor):
         resync_deadlines(obj, actor=actor)  # its case may gain or lose deadlines without this party
     if case_id:
         # A deleted case must leave public caches and search too.
-        case_changed(case_id)
+        mark_changed(case_id)
 
 
 def _changed(obj):
     case_id = case_id_of(obj)
     if case_id:
-        case_changed(case_id)
+        mark_changed(case_id)
     elif isinstance(obj, ENTITIES):
         entity_changed(obj)

@@ -13,6 +13,7 @@ from .. import permissions
 from ..actions.deadlines import cancel_deadline, complete_deadline, save_deadline
 from ..actions.decisions import save_decision
 from ..actions.records import delete_record, save_record
+from ..actions.refresh import refresh_once
 from ..actions.review import needs_review, propose_delete, propose_save
 from ..models import (
     Case,
@@ -221,17 +222,36 @@ class HistoryPermissions(SafeAutocomplete):
             setattr(obj, name, getattr(current, name))
 
 
-class ActionAdmin(HistoryPermissions, CaseScopedPermissions):
-    """Route the admin's saves and deletes, including inline ones, through the actions."""
+class OneRefreshPerCase:
+    """Refresh each case a page's save touches once, after all its rows, however many rows it saved.
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    A rule the forms could not check on their own (rows changed together, deadlines recomputed from them)
+    may refuse the save in an action; the whole save rolls back, and the page says why.
+    """
+
+    def _once(self, request, view, *args):
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            with refresh_once():
+                return view(request, *args)
         except ValidationError as error:
-            # A rule the forms could not check on their own (rows changed together) refused the save in the
-            # action; the whole save rolled back, so say why and show the record as it is.
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._once(request, super().changeform_view, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        return self._once(request, super().changelist_view, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self._once(request, super().delete_view, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return self._once(request, super().history_form_view, object_id, version_id, extra_context)
+
+
+class ActionAdmin(OneRefreshPerCase, HistoryPermissions, CaseScopedPermissions):
+    """Route the admin's saves and deletes, including inline ones, through the actions."""
 
     def save_model(self, request, obj, form, change):
         self.keep_visibility(request, obj)
