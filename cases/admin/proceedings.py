@@ -12,6 +12,7 @@ from ..models import Deadline, Decision, Filing, Hearing, Proceeding
 from .forms import (
     DeadlineInlineForm,
     DecisionForm,
+    DecisionInlineFormSet,
     FilingForm,
     FilingInlineFormSet,
     HearingForm,
@@ -41,6 +42,7 @@ class DecisionInline(ScopedStackedInline):
     model = Decision
     show_change_link = True
     form = DecisionForm
+    formset = DecisionInlineFormSet
 
 
 class DeadlineInline(ScopedTabularInline):
