@@ -78,6 +78,19 @@ def save_generated_deadline(deadline, changes, *, actor, cause):
     return deadline
 
 
+@transaction.atomic
+def move_deadlines(proceeding, *, actor):
+    """Move the deadlines of a proceeding that moved to another case along with it; their reminders follow."""
+    for deadline in proceeding.deadlines.exclude(case_id=proceeding.case_id):
+        deadline.case_id = proceeding.case_id
+        check_write(actor, deadline)  # the team of the case it leaves, and of the one it joins
+        deadline.full_clean()
+        users = reminders.recipients(deadline, list(deadline.responsible.all()))
+        with override("en"):
+            reason = _("Moved with its proceeding to %(case)s.") % {"case": proceeding.case}
+        _store(deadline, actor, users, reason)
+
+
 def _close(deadline, status, actor, reason=""):
     check_write(actor, deadline)
     if deadline.status not in CLOSABLE:
