@@ -1,6 +1,7 @@
 """Mistakes in the admin can be undone: duplicate parties found and merged, drafts and orphans deleted."""
 
 import datetime
+import json
 
 import pytest
 from django.urls import reverse
@@ -156,3 +157,27 @@ def test_every_row_a_merge_moves_gets_a_history_record(editor_client, editor):
         assert latest.history_type == "~" and latest.history_user == editor
     assert Counsel.history.filter(id=counsel.pk).first().participation_id == kept_role.pk
     assert Filing.history.filter(id=filing.pk).first().filed_by_id == kept_role.pk
+
+
+def test_in_the_add_popup_the_likely_match_is_picked_in_the_openers_field(editor_client):
+    existing = factories.party(name="Jane Doe")
+    factories.participation(factories.case(), party=existing)
+    popup = {"_popup": "1", "_to_field": "id"}
+    response = editor_client.post(f"{add_url(Party)}?_popup=1&_to_field=id", party_post() | popup)
+    assert response.status_code == 200 and Party.objects.count() == 1
+    content = response.content.decode()
+    link = f"{add_url(Party)}?_popup=1&amp;_to_field=id&amp;_use={existing.pk}"
+    assert f'<a href="{link}">Jane Doe (Person), in 1 case</a> — use this one?' in content
+    assert 'target="_blank"' not in content  # no new tab out of the popup
+    answer = editor_client.get(link.replace("&amp;", "&"))
+    assert answer.status_code == 200
+    assert [template.name for template in answer.templates] == ["admin/popup_response.html"]
+    assert json.loads(answer.context["popup_response_data"]) == {"value": str(existing.pk), "obj": "Jane Doe"}
+    assert Party.objects.count() == 1
+
+
+def test_the_popup_answer_checks_its_field_and_party(editor_client):
+    existing = factories.party(name="Jane Doe")
+    assert editor_client.get(f"{add_url(Party)}?_popup=1&_to_field=description&_use={existing.pk}").status_code == 400
+    assert editor_client.get(f"{add_url(Party)}?_popup=1&_use=999999").status_code == 404
+    assert editor_client.get(f"{add_url(Party)}?_popup=1&_use=x").status_code == 404
