@@ -140,4 +140,5 @@ class DecisionAdmin(ProceedingRecordAdmin):
     @admin.display(description=_("deadline rules"))
     def rule_choice(self, obj):
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in plan_lines(obj))) if obj.pk else "-"
+
     inlines = [DecisionIdentifierInline]
