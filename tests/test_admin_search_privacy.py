@@ -57,17 +57,21 @@ def test_a_public_citation_finds_the_case_for_every_lawyer(client, lawyer, secre
 @pytest.mark.parametrize("secret", SECRETS)
 def test_no_admin_list_finds_another_teams_confidential_words(client, lawyer, secret_case, secret):
     client.force_login(lawyer)
+    opened = []
     for model_admin in searchable_admins():
         opts = model_admin.model._meta
         response = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"), {"q": secret})
         if response.status_code != 200:
             continue  # not a list lawyers may open
+        opened.append(opts.model_name)
         assert response.context["cl"].result_count == 0, f"{opts.label} finds “{secret}”"
+    assert {"case", "proceeding", "filing", "decision", "deadline"} <= set(opened)
 
 
 @pytest.mark.parametrize("secret", SECRETS)
 def test_no_autocomplete_finds_another_teams_confidential_words(client, lawyer, secret_case, secret):
     client.force_login(lawyer)
+    asked = 0
     # Every autocomplete field of every admin, asked for the secret word.
     for model_admin in admin.site._registry.values():
         opts = model_admin.model._meta
@@ -79,7 +83,9 @@ def test_no_autocomplete_finds_another_teams_confidential_words(client, lawyer, 
             params = {"app_label": opts.app_label, "model_name": opts.model_name, "field_name": field_name}
             response = client.get("/admin/autocomplete/", params | {"term": secret})
             if response.status_code == 200:
+                asked += 1
                 assert response.json()["results"] == [], f"{opts.label}.{field_name} finds “{secret}”"
+    assert asked >= 3  # the case, proceeding and party pickers at least
 
 
 def test_editors_search_every_citation(client, editor, secret_case):
