@@ -15,6 +15,7 @@ import csv
 import datetime
 import io
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +30,7 @@ from . import permissions
 from .actions.decisions import save_decision
 from .actions.publishing import publish_case
 from .actions.records import save_record
+from .actions.refresh import refresh_once
 from .actions.review import needs_review
 from .exports import FIELDS, FORMULA_STARTS, LIST_SEPARATOR
 from .models import (
@@ -207,14 +209,14 @@ def import_file(content, filename, *, actor, dry_run):
                         ]
                     )
                 seen[row.slug] = number
-                with transaction.atomic():
+                with _row_refresh():
                     case, row.action = _import_case(record, row.slug, actor)
                 imported.append((row, case, record))
             except RowError as error:
                 row.errors += error.messages
         for row, case, record in imported:
             try:
-                with transaction.atomic():
+                with _row_refresh():
                     _set_related(case, record)
             except RowError as error:
                 row.errors += error.messages
@@ -222,6 +224,16 @@ def import_file(content, filename, *, actor, dry_run):
         if not result.written:
             transaction.set_rollback(True)
     return result
+
+
+@contextmanager
+def _row_refresh():
+    """Save a row's records and refresh its case once, at the end; a refused recomputation is the row's error."""
+    try:
+        with refresh_once():
+            yield
+    except ValidationError as error:
+        raise RowError(_messages(error)) from None
 
 
 def _slug_of(record):

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 
 from cases.actions.review import approve_revision, needs_review, propose_delete, propose_save, reject_revision
@@ -65,7 +66,9 @@ def test_pending_change_stays_off_the_public_until_approved(client, review_on, l
     case.refresh_from_db()
     assert case.summary == "Proposed summary."
     latest = case.history.first()
-    assert latest.history_user == lawyer and latest.history_change_reason == "Approved by editor"
+    # The editor made the change theirs by approving it; the history still names its author.
+    assert latest.history_user == editor
+    assert latest.history_change_reason == "Proposed by lawyer, approved by editor"
     assert [(h.status, h.history_user) for h in revision.history.order_by("history_id")] == [
         ("pending", lawyer),
         ("approved", editor),
@@ -152,3 +155,27 @@ def test_a_proposal_needs_the_right_the_change_itself_needs(review_on, lawyer, c
     with pytest.raises(PermissionDenied):
         propose_delete(decision, actor=lawyer)  # lawyers do not delete decisions
     assert not Revision.objects.exists()
+
+
+def test_approving_a_deleted_lawyers_change_runs_as_the_editor_not_the_system(review_on, lawyer, editor, case):
+    case.summary = "Proposed before the author left."
+    revision = propose_save(case, actor=lawyer)
+    lawyer.delete()
+    revision.refresh_from_db()
+    assert revision.proposed_by is None
+    approve_revision(revision, actor=editor)
+    latest = Case.objects.get().history.first()
+    assert latest.summary == "Proposed before the author left." and latest.history_user == editor
+    assert latest.history_change_reason == "Proposed by a deleted user, approved by editor"
+
+
+def test_approval_is_checked_against_the_approvers_own_rights(review_on, lawyer, django_user_model, case):
+    # A reviewer who may publish but not change cases cannot make a change theirs by approving it.
+    reviewer = django_user_model.objects.create_user("reviewer", is_staff=True)
+    reviewer.user_permissions.add(Permission.objects.get(codename="publish_case"))
+    case.summary = "Proposed summary."
+    revision = propose_save(case, actor=lawyer)
+    with pytest.raises(PermissionDenied):
+        approve_revision(revision, actor=reviewer)
+    assert Case.objects.get().summary == "Approved summary."
+    assert Revision.objects.get().status == Revision.Status.PENDING

@@ -1,11 +1,12 @@
 """Mistakes in the admin can be undone: duplicate parties found and merged, drafts and orphans deleted."""
 
 import datetime
+import json
 
 import pytest
 from django.urls import reverse
 
-from cases.models import Case, Counsel, Deadline, Participation, Party, Proceeding, ReminderDelivery
+from cases.models import Case, Counsel, Deadline, Filing, Participation, Party, Proceeding, ReminderDelivery
 from tests import factories
 from tests.admin_posts import add_url, change_url
 
@@ -137,3 +138,46 @@ def test_only_editors_merge_parties_whatever_the_path(lawyer):
     with pytest.raises(PermissionDenied):
         merge_parties(keep, duplicate, actor=lawyer)
     assert Party.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_every_row_a_merge_moves_gets_a_history_record(editor_client, editor):
+    keep, duplicate = factories.party(name="Jane Doe"), factories.party(name="Jane Doe (dup)")
+    case = factories.case()
+    kept_role = factories.participation(case, party=keep)
+    same_role = factories.participation(case, party=duplicate)
+    counsel = Counsel.objects.create(participation=same_role, name="Kirill Koroteev")
+    filing = factories.filing(factories.proceeding(case), filed_by=same_role)
+    changelist = reverse("admin:cases_party_changelist")
+    selected = {"action": "merge", "_selected_action": [keep.pk, duplicate.pk], "keep": keep.pk}
+    assert editor_client.post(changelist, selected).status_code == 302
+    filing.refresh_from_db()
+    assert filing.filed_by == kept_role
+    for record in (counsel, filing):
+        latest = type(record).history.filter(id=record.pk).first()
+        assert latest.history_type == "~" and latest.history_user == editor
+    assert Counsel.history.filter(id=counsel.pk).first().participation_id == kept_role.pk
+    assert Filing.history.filter(id=filing.pk).first().filed_by_id == kept_role.pk
+
+
+def test_in_the_add_popup_the_likely_match_is_picked_in_the_openers_field(editor_client):
+    existing = factories.party(name="Jane Doe")
+    factories.participation(factories.case(), party=existing)
+    popup = {"_popup": "1", "_to_field": "id"}
+    response = editor_client.post(f"{add_url(Party)}?_popup=1&_to_field=id", party_post() | popup)
+    assert response.status_code == 200 and Party.objects.count() == 1
+    content = response.content.decode()
+    link = f"{add_url(Party)}?_popup=1&amp;_to_field=id&amp;_use={existing.pk}"
+    assert f'<a href="{link}">Jane Doe (Person), in 1 case</a> — use this one?' in content
+    assert 'target="_blank"' not in content  # no new tab out of the popup
+    answer = editor_client.get(link.replace("&amp;", "&"))
+    assert answer.status_code == 200
+    assert [template.name for template in answer.templates] == ["admin/popup_response.html"]
+    assert json.loads(answer.context["popup_response_data"]) == {"value": str(existing.pk), "obj": "Jane Doe"}
+    assert Party.objects.count() == 1
+
+
+def test_the_popup_answer_checks_its_field_and_party(editor_client):
+    existing = factories.party(name="Jane Doe")
+    assert editor_client.get(f"{add_url(Party)}?_popup=1&_to_field=description&_use={existing.pk}").status_code == 400
+    assert editor_client.get(f"{add_url(Party)}?_popup=1&_use=999999").status_code == 404
+    assert editor_client.get(f"{add_url(Party)}?_popup=1&_use=x").status_code == 404

@@ -9,7 +9,8 @@ from django.utils.translation import override
 from .. import reminders
 from ..models import Deadline
 from ..permissions import check_write
-from .events import case_changed, record_actor
+from .events import record_actor
+from .refresh import mark_changed
 
 CLOSABLE = (Deadline.Status.OPEN, Deadline.Status.LAPSED)
 
@@ -22,7 +23,7 @@ def _store(deadline, actor, users, reason=""):
     deadline._change_reason = reason or None
     deadline.save()
     reminders.schedule_reminders(deadline, users)
-    case_changed(deadline.case_id)
+    mark_changed(deadline.case_id)
     return deadline
 
 
@@ -75,6 +76,19 @@ def save_generated_deadline(deadline, changes, *, actor, cause):
 
         send_deadline_moved.delay_on_commit(deadline.pk, old_due.isoformat(), deadline.due_on.isoformat(), cause)
     return deadline
+
+
+@transaction.atomic
+def move_deadlines(proceeding, *, actor):
+    """Move the deadlines of a proceeding that moved to another case along with it; their reminders follow."""
+    for deadline in proceeding.deadlines.exclude(case_id=proceeding.case_id):
+        deadline.case_id = proceeding.case_id
+        check_write(actor, deadline)  # the team of the case it leaves, and of the one it joins
+        deadline.full_clean()
+        users = reminders.recipients(deadline, list(deadline.responsible.all()))
+        with override("en"):
+            reason = _("Moved with its proceeding to %(case)s.") % {"case": proceeding.case}
+        _store(deadline, actor, users, reason)
 
 
 def _close(deadline, status, actor, reason=""):

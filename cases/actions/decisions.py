@@ -3,11 +3,12 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..deadlines.generate import check_triggers, plan_for, sync_case_deadlines, sync_generated_deadlines
+from ..deadlines.generate import check_triggers, plan_for, sync_generated_deadlines
 from ..models import Case, Decision, Participation, Party, Proceeding
 from ..permissions import check_write
 from .documents import sync_document_text
-from .events import case_changed, record_actor
+from .events import record_actor
+from .refresh import mark_changed, mark_deadlines_changed
 
 
 @transaction.atomic
@@ -26,7 +27,7 @@ def save_decision(decision, *, actor):
     notice = plan_for(decision).notice
     decision.deadline_messages = [_(notice)] * bool(notice) + messages
     refresh_case_outcome(decision.proceeding.case, actor=actor)
-    case_changed(decision.proceeding.case_id)
+    mark_changed(decision.proceeding.case_id)
     return decision
 
 
@@ -36,18 +37,18 @@ def resync_deadlines(obj, *, actor):
     Whatever order the facts are entered in, the deadlines end up the same.
     """
     if isinstance(obj, Case):
-        cases = [obj]
+        case_ids = [obj.pk]
     elif isinstance(obj, (Participation, Proceeding)):
-        cases = [obj.case]
+        case_ids = [obj.case_id]
     elif isinstance(obj, Party) and obj.pk:
-        cases = Case.objects.filter(participations__party=obj).distinct()
+        case_ids = Case.objects.filter(participations__party=obj).values_list("pk", flat=True).distinct()
         # A shared party is in other teams' cases too: their deadlines follow as the system's recomputation,
         # not as this user's edit of records they may not touch.
         actor = None
     else:
         return
-    for case in cases:
-        sync_case_deadlines(case, actor=actor)
+    for case_id in case_ids:
+        mark_deadlines_changed(case_id, actor=actor)
 
 
 def refresh_case_outcome(case, *, actor):

@@ -1,19 +1,19 @@
 """Merging duplicate parties."""
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Counsel, Filing, Participation
-from .events import case_changed, entity_changed, record_actor
+from .events import entity_changed, record_actor
 from .publishing import can_publish
 from .records import delete_record, save_record
+from .refresh import mark_changed, refresh_once
 
 # What a merge copies from the duplicate when the party kept has nothing there.
 FILLED_FIELDS = ["name_ru", "country", "description", "website"]
 
 
-@transaction.atomic
+@refresh_once()
 def merge_parties(keep, duplicate, *, actor):
     """Move duplicate's roles in cases and as counsel to keep, then delete duplicate; history records each step."""
     if actor is not None and not can_publish(actor):
@@ -27,9 +27,12 @@ def merge_parties(keep, duplicate, *, actor):
             record_actor(participation, actor)
             participation.save()
             continue
-        # keep already has this role in this case: its row takes over the duplicate's counsel and filings.
-        Counsel.objects.filter(participation=participation).update(participation=same)
-        Filing.objects.filter(filed_by=participation).update(filed_by=same)
+        # keep already has this role in this case: its row takes over the duplicate's counsel and filings,
+        # each saved on its own so that its history shows the move.
+        for counsel in Counsel.objects.filter(participation=participation):
+            _move(counsel, "participation", same, actor)
+        for filing in Filing.objects.filter(filed_by=participation):
+            _move(filing, "filed_by", same, actor)
         record_actor(participation, actor)
         participation.delete()
     for counsel in duplicate.counsel_roles.select_related("participation"):
@@ -49,11 +52,18 @@ def merge_parties(keep, duplicate, *, actor):
     duplicate._change_reason = _("Merged into %(party)s") % {"party": keep}
     duplicate.delete()
     for case_id in case_ids:
-        case_changed(case_id)
+        mark_changed(case_id)
     return keep
 
 
-@transaction.atomic
+def _move(obj, field, target, actor):
+    setattr(obj, field, target)
+    obj.full_clean()
+    record_actor(obj, actor)
+    obj.save()
+
+
+@refresh_once()
 def set_counsel(participation, entries, *, actor):
     """Make participation's counsel exactly entries, [(lawyer's name, firm or None), ...], keeping rows that stay."""
     from .review import needs_review, propose_delete, propose_save

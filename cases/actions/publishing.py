@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from ..cache import retire_case_pages
 from ..models import Case
 from ..permissions import check_write, is_editor
-from .events import case_changed, record_actor
+from .events import record_actor
+from .refresh import mark_changed
 
 
 def can_publish(actor):
@@ -32,7 +33,7 @@ def _set_visibility(case, visibility, published_at, *, actor):
     case.full_clean()
     record_actor(case, actor)
     case.save()
-    case_changed(case.pk)
+    mark_changed(case.pk)
     return case
 
 

@@ -3,11 +3,13 @@
 from django.db import transaction
 
 from ..cache import retire_case_pages
-from ..models import Court, Filing, LegalGround, Participation, Party, Technology
-from ..permissions import case_id_of, check_write
+from ..models import Court, Filing, LegalGround, Participation, Party, Proceeding, Technology
+from ..permissions import CASE_PATHS, case_id_of, check_write
+from .deadlines import move_deadlines
 from .decisions import resync_deadlines
 from .documents import sync_document_text
-from .events import case_changed, entity_changed, record_actor
+from .events import entity_changed, record_actor
+from .refresh import mark_changed, mark_deadlines_changed
 
 __all__ = ["case_id_of", "delete_record", "save_record"]
 
@@ -21,15 +23,30 @@ def save_record(obj, *, actor):
 
     Decisions go through `save_decision` and deadlines through `save_deadline` instead.
     """
-    check_write(actor, obj)
+    check_write(actor, obj)  # on the case obj leaves too, if it moves
     obj.full_clean()
+    left = _case_left(obj)
     record_actor(obj, actor)
     obj.save()
+    if left is not None:
+        if isinstance(obj, Proceeding):
+            move_deadlines(obj, actor=actor)  # a proceeding's deadlines are its case's
+        mark_deadlines_changed(left, actor=actor)
+        mark_changed(left)
     resync_deadlines(obj, actor=actor)
     if isinstance(obj, Filing):
         sync_document_text(obj)
     _changed(obj)
     return obj
+
+
+def _case_left(obj):
+    """Return the id of the case obj is about to move out of, or None if it stays (or is new, or shared)."""
+    path = CASE_PATHS.get(obj._meta.model_name)
+    if obj.pk is None or path in (None, "pk"):
+        return None
+    stored = type(obj)._default_manager.filter(pk=obj.pk).values_list(path, flat=True).first()
+    return stored if stored is not None and stored != case_id_of(obj) else None
 
 
 @transaction.atomic
@@ -48,12 +65,12 @@ def delete_record(obj, *, actor):
         resync_deadlines(obj, actor=actor)  # its case may gain or lose deadlines without this party
     if case_id:
         # A deleted case must leave public caches and search too.
-        case_changed(case_id)
+        mark_changed(case_id)
 
 
 def _changed(obj):
     case_id = case_id_of(obj)
     if case_id:
-        case_changed(case_id)
+        mark_changed(case_id)
     elif isinstance(obj, ENTITIES):
         entity_changed(obj)

@@ -2,8 +2,8 @@
 
 The change is validated and kept as a pending Revision holding only the fields it changes; the live
 records, and so every public page, feed and API response, stay as last approved. An editor approves
-(the change is applied through the usual action, attributed to its author) or rejects it; both are
-kept in the revision's history.
+(the change is applied through the usual action as the editor's own, its author named in the history)
+or rejects it; both are kept in the revision's history.
 """
 
 from django.conf import settings
@@ -144,7 +144,7 @@ def _check_reviewer(revision, actor):
 
 def _decide(revision, status, actor, note=""):
     revision.status, revision.decided_by, revision.decided_at, revision.note = status, actor, timezone.now(), note
-    revision.full_clean()
+    revision.full_clean(exclude=["proposed_by"])  # its author may have left since
     revision._history_user = actor
     revision._change_reason = note or None
     revision.save()
@@ -161,16 +161,29 @@ def _target(revision):
     return target
 
 
+def _approval_reason(revision, actor):
+    author = revision.proposed_by
+    if author is None:
+        return _("Proposed by a deleted user, approved by %(editor)s") % {"editor": actor.get_username()}
+    return _("Proposed by %(author)s, approved by %(editor)s") % {
+        "author": author.get_username(),
+        "editor": actor.get_username(),
+    }
+
+
 @transaction.atomic
 def approve_revision(revision, *, actor):
-    """Apply a pending revision through the usual action, credited to its author; refuse non-editors."""
+    """Apply a pending revision through the usual action as the approving editor's change; refuse non-editors.
+
+    The editor makes the change theirs by approving it, so it is checked against the editor's rights (never
+    the system's, as it would be for an author since deleted) and recorded as theirs, naming the author.
+    """
     _check_reviewer(revision, actor)
     target = _target(revision)
-    author = revision.proposed_by
-    reason = _("Approved by %(editor)s") % {"editor": actor.get_username()}
+    reason = _approval_reason(revision, actor)
     if revision.operation == Revision.Operation.DELETE:
         target._change_reason = reason
-        delete_record(target, actor=author)
+        delete_record(target, actor=actor)
         return _decide(revision, Revision.Status.APPROVED, actor)
     m2m = {}
     for name, value in revision.changes.items():
@@ -180,9 +193,9 @@ def approve_revision(revision, *, actor):
         _set(target, _field(type(target), name), value)
     target._change_reason = reason
     if isinstance(target, Decision):
-        save_decision(target, actor=author)
+        save_decision(target, actor=actor)
     else:
-        save_record(target, actor=author)
+        save_record(target, actor=actor)
     for name, ids in m2m.items():
         getattr(target, name).set(ids)
     return _decide(revision, Revision.Status.APPROVED, actor)

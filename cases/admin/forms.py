@@ -232,6 +232,34 @@ class ProceedingInlineFormSet(CaseChoicesFormSet):
             field.queryset = field.queryset.exclude(pk=own)
         field.choices = choices
 
+    def full_clean(self):
+        # Each row's own model check follows the chain through the other rows: as this save leaves them.
+        proposed = self.proposed_links()
+        for form in self.forms:
+            form.instance.proposed_links = proposed
+        super().full_clean()
+
+    def proposed_links(self):
+        """Return {proceeding id: id it appeals from} of the saved rows as posted, before any field is cleaned.
+
+        A value that is no proceeding of this case counts as none: its field refuses it anyway.
+        """
+        links, above = {}, None
+        for form in self.forms:
+            pk = form.instance.pk
+            if not pk and not form.has_changed():
+                continue  # an empty extra row
+            if self.can_delete and form["DELETE"].data:
+                if pk:
+                    links[pk] = None
+                continue
+            raw = str(form["appeals_from"].data or "") if "appeals_from" in form.fields else ""
+            target = above if raw == ROW_ABOVE else int(raw) if raw.isdigit() else None
+            if pk:
+                links[pk] = target
+            above = pk
+        return links
+
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -330,6 +358,34 @@ class FilingForm(DocumentForm):
     class Meta(DocumentForm.Meta):
         model = Filing
         fields = ["filed_on", "kind", "title", "filed_by", "description", "document", "is_public"]
+
+
+class DecisionInlineFormSet(BaseInlineFormSet):
+    """A proceeding's decisions: its start date is checked against their dates as this save leaves them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            # The proceeding's form is checked before these rows: give it their posted dates first.
+            self.instance.proposed_decision_dates = self.proposed_dates()
+
+    def proposed_dates(self):
+        """Return {decision id: posted announcement date, or None if deleted} of the saved rows.
+
+        A date that cannot be read counts as stored: its own field refuses it anyway.
+        """
+        dates = {}
+        for form in self.initial_forms:
+            if self.can_delete and form["DELETE"].data:
+                dates[form.instance.pk] = None
+                continue
+            if "announced_on" not in form.fields:
+                continue
+            try:
+                dates[form.instance.pk] = form.fields["announced_on"].clean(form["announced_on"].data)
+            except ValidationError:
+                continue
+        return dates
 
 
 class DecisionForm(DocumentForm):

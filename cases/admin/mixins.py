@@ -1,16 +1,19 @@
 """What every case admin shares: writes go through the actions, lawyers edit only their own cases."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.utils import lookup_spawns_duplicates, unquote
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..actions.deadlines import cancel_deadline, complete_deadline, save_deadline
 from ..actions.decisions import save_decision
 from ..actions.records import delete_record, save_record
+from ..actions.refresh import refresh_once
 from ..actions.review import needs_review, propose_delete, propose_save
 from ..models import (
     Case,
@@ -71,11 +74,61 @@ def may_read(request, obj):
     return obj is None or not permissions.is_confidential(obj) or may_read_confidential(request, obj)
 
 
+def confidential_step(model, field_path):
+    """Return (path, model) of the first record along field_path that may be confidential, or None.
+
+    E.g. a case's "proceedings__decisions__identifiers__value" passes through decisions, which are
+    team-only unless marked public: ("proceedings__decisions", Decision).
+    """
+    steps = field_path.split("__")
+    for index, step in enumerate(steps):
+        try:
+            field = model._meta.get_field(step)
+        except FieldDoesNotExist:
+            return None  # a lookup such as "__exact" ends the path
+        if not field.is_relation:
+            return None
+        model = field.related_model
+        name = model._meta.model_name
+        if name in permissions.ALWAYS_CONFIDENTIAL or (name in permissions.VISIBILITY_FIELDS and name != "case"):
+            return "__".join(steps[: index + 1]), model
+    return None
+
+
 class CaseScopedPermissions(SafeAutocomplete):
     """Apply `cases.permissions` to a model admin or inline; for inlines obj is the parent record."""
 
     def get_queryset(self, request):
         return permissions.visible(request.user, super().get_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search as Django does, but match related records only where the user may read them.
+
+        Otherwise another team's confidential decision citation would find its case in the list and in
+        every autocomplete. Search fields here take no "^", "=" or "@" prefixes.
+        """
+        fields = self.get_search_fields(request)
+        guarded = {}
+        if not permissions.is_editor(request.user):
+            guarded = {field: step for field in fields if (step := confidential_step(self.model, field))}
+        if not guarded or not search_term:
+            return super().get_search_results(request, queryset, search_term)
+        terms = []
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+                bit = unescape_string_literal(bit)
+            matches = Q()
+            for field in fields:
+                if field not in guarded:
+                    matches |= Q(**{f"{field}__icontains": bit})
+                    continue
+                path, model = guarded[field]
+                rest = field.removeprefix(f"{path}__")
+                found = model._default_manager.filter(**{f"{rest}__icontains": bit})
+                matches |= Q(**{f"{path}__in": permissions.visible(request.user, found)})
+            terms.append(matches)
+        duplicates = any(lookup_spawns_duplicates(self.opts, field) for field in fields)
+        return queryset.filter(*terms), duplicates
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and may_read(request, obj)
@@ -169,17 +222,36 @@ class HistoryPermissions(SafeAutocomplete):
             setattr(obj, name, getattr(current, name))
 
 
-class ActionAdmin(HistoryPermissions, CaseScopedPermissions):
-    """Route the admin's saves and deletes, including inline ones, through the actions."""
+class OneRefreshPerCase:
+    """Refresh each case a page's save touches once, after all its rows, however many rows it saved.
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    A rule the forms could not check on their own (rows changed together, deadlines recomputed from them)
+    may refuse the save in an action; the whole save rolls back, and the page says why.
+    """
+
+    def _once(self, request, view, *args):
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            with refresh_once():
+                return view(request, *args)
         except ValidationError as error:
-            # A rule the forms could not check on their own (rows changed together) refused the save in the
-            # action; the whole save rolled back, so say why and show the record as it is.
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._once(request, super().changeform_view, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        return self._once(request, super().changelist_view, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self._once(request, super().delete_view, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return self._once(request, super().history_form_view, object_id, version_id, extra_context)
+
+
+class ActionAdmin(OneRefreshPerCase, HistoryPermissions, CaseScopedPermissions):
+    """Route the admin's saves and deletes, including inline ones, through the actions."""
 
     def save_model(self, request, obj, form, change):
         self.keep_visibility(request, obj)

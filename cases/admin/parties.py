@@ -1,10 +1,15 @@
 """Parties, their roles in cases and their counsel, and the public vocabularies."""
 
+import json
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.exceptions import DisallowedModelAdminToField
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,6 +25,9 @@ from ..models.parties import likely_duplicates
 from .filters import CountryInUseFilter
 from .forms import RowForm
 from .mixins import ActionAdmin, ScopedTabularInline
+
+# The add popup's parameter that answers it with an existing party instead of a new one.
+USE_VAR = "_use"
 
 
 class PartyForm(forms.ModelForm):
@@ -45,13 +53,23 @@ class PartyForm(forms.ModelForm):
                     self.add_error(field, self.match_message(match))
         return cleaned
 
-    @staticmethod
-    def match_message(match):
+    # In the add-related popup: the query of the popup, so that a match's link picks it in the opener's field.
+    popup_query = None
+
+    def match_message(self, match):
         cases = ngettext("in %(count)d case", "in %(count)d cases", match.case_count) % {"count": match.case_count}
+        if self.popup_query is None:
+            # On the add page: look at the match in a new tab without losing what was typed here.
+            url, target = reverse("admin:cases_party_change", args=[match.pk]), "_blank"
+        else:
+            # In a popup: choose the match for the field that opened it, and close, as saving a new one would.
+            query = urlencode(self.popup_query | {USE_VAR: match.pk})
+            url, target = f"{reverse('admin:cases_party_add')}?{query}", None
         return format_html(
-            '{}: <a href="{}" target="_blank">{} ({}), {}</a> — {}',
+            '{}: <a href="{}"{}>{} ({}), {}</a> — {}',
             _("Likely already here"),
-            reverse("admin:cases_party_change", args=[match.pk]),
+            url,
+            format_html(' target="{}"', target) if target else "",
             match.name,
             match.get_kind_display(),
             cases,
@@ -70,6 +88,30 @@ class PartyAdmin(ActionAdmin, SimpleHistoryAdmin):
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         return fields if obj is None else [field for field in fields if field != "different_party"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        params = request.POST if IS_POPUP_VAR in request.POST else request.GET
+        if obj is not None or IS_POPUP_VAR not in params:
+            return form
+        query = {IS_POPUP_VAR: 1} | ({TO_FIELD_VAR: params[TO_FIELD_VAR]} if params.get(TO_FIELD_VAR) else {})
+        return type(form.__name__, (form,), {"popup_query": query})
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if IS_POPUP_VAR in request.GET and USE_VAR in request.GET:
+            return self.use_existing(request, request.GET[USE_VAR])
+        return super().add_view(request, form_url, extra_context)
+
+    def use_existing(self, request, object_id):
+        """Answer the add popup with an existing party, as if just saved: the opener's field picks it."""
+        to_field = request.GET.get(TO_FIELD_VAR)
+        if to_field and not self.to_field_allowed(request, to_field):
+            raise DisallowedModelAdminToField(f"The field {to_field} cannot be referenced.")
+        party = self.get_object(request, object_id)
+        if party is None or not self.has_view_permission(request, party):
+            raise Http404
+        data = {"value": str(party.serializable_value(to_field or party._meta.pk.attname)), "obj": str(party)}
+        return TemplateResponse(request, "admin/popup_response.html", {"popup_response_data": json.dumps(data)})
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):

@@ -12,6 +12,7 @@ from ..models import Deadline, Decision, Filing, Hearing, Proceeding
 from .forms import (
     DeadlineInlineForm,
     DecisionForm,
+    DecisionInlineFormSet,
     FilingForm,
     FilingInlineFormSet,
     HearingForm,
@@ -41,6 +42,7 @@ class DecisionInline(ScopedStackedInline):
     model = Decision
     show_change_link = True
     form = DecisionForm
+    formset = DecisionInlineFormSet
 
 
 class DeadlineInline(ScopedTabularInline):
@@ -138,4 +140,5 @@ class DecisionAdmin(ProceedingRecordAdmin):
     @admin.display(description=_("deadline rules"))
     def rule_choice(self, obj):
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in plan_lines(obj))) if obj.pk else "-"
+
     inlines = [DecisionIdentifierInline]

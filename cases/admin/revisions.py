@@ -11,11 +11,11 @@ from ..actions.publishing import can_publish
 from ..actions.review import approve_revision, changes_with_current, reject_revision
 from ..models import Case
 from ..models.revisions import Revision
-from .mixins import HistoryPermissions
+from .mixins import HistoryPermissions, OneRefreshPerCase
 
 
 @admin.register(Revision)
-class RevisionAdmin(HistoryPermissions, SimpleHistoryAdmin):
+class RevisionAdmin(OneRefreshPerCase, HistoryPermissions, SimpleHistoryAdmin):
     list_display = ["__str__", "case", "operation", "status", "proposed_by", "proposed_at", "decided_by"]
     list_select_related = ["case", "content_type", "proposed_by", "decided_by"]
     list_filter = ["status", "operation", "content_type"]

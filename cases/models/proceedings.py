@@ -59,6 +59,12 @@ class Proceeding(models.Model):
     objects = ProceedingQuerySet.as_manager()
     history = HistoricalRecords()
 
+    # What the same save proposes for the rows checked against this one, where a form saves them together:
+    # {proceeding id: id it will appeal from} of this case's proceedings, {decision id: date, None if deleted}.
+    # A row absent from them is checked as stored.
+    proposed_links = None
+    proposed_decision_dates = None
+
     class Meta:
         ordering = ["started_on", "pk"]
         verbose_name = _("proceeding")
@@ -91,6 +97,7 @@ class Proceeding(models.Model):
             errors["appeals_from"] = _("A proceeding cannot appeal from itself.")
         elif self.pk and self.appeals_from_id:
             links = dict(Proceeding.objects.filter(case_id=self.case_id).values_list("pk", "appeals_from"))
+            links |= self.proposed_links or {}
             cycle = appeal_cycle(self.pk, links | {self.pk: self.appeals_from_id})
             if cycle:
                 errors["appeals_from"] = appeal_cycle_message(cycle, {self.pk: self})
@@ -109,10 +116,11 @@ class Proceeding(models.Model):
         """Check this proceeding against the records that depend on it: its decisions and its appeals."""
         errors = {}
         if self.started_on:
-            early = self.decisions.filter(announced_on__lt=self.started_on).order_by("announced_on").first()
+            dates = dict(self.decisions.values_list("pk", "announced_on")) | (self.proposed_decision_dates or {})
+            early = min((day for day in dates.values() if day and day < self.started_on), default=None)
             if early is not None:
                 message = _("A decision of this proceeding is dated %(date)s, before this start date.")
-                errors["started_on"] = message % {"date": early.announced_on}
+                errors["started_on"] = message % {"date": early}
         if self.case_id and self.appeals.exclude(case_id=self.case_id).exists():
             errors["case"] = _("Proceedings of its present case appeal from this one; it cannot move to another case.")
         return errors
