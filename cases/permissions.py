@@ -28,6 +28,8 @@ CASE_PATHS = {
     "deadline": "case",
     "reminderdelivery": "deadline__case",
     "revision": "case",
+    "challenge": "case",
+    "remedy": "challenge__case",
 }
 # Records that are always confidential: deadlines carry strategy in their notes and reminders name them.
 ALWAYS_CONFIDENTIAL = {"deadline", "reminderdelivery", "revision"}
@@ -40,6 +42,8 @@ VISIBILITY_FIELDS = {
 }
 # Case fields only the team may read.
 CONFIDENTIAL_CASE_FIELDS = ["internal_notes"]
+# Remedy fields only the team may read.
+CONFIDENTIAL_REMEDY_FIELDS = ["private_note"]
 
 
 def is_editor(user):

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from ..cache import retire_case_pages
-from ..models import Court, Filing, LegalGround, Participation, Party, Technology
+from ..models import Court, Deployment, Filing, LegalGround, Participation, Party, System, Technology, Vendor
 from ..permissions import case_id_of, check_write
 from .decisions import resync_deadlines
 from .documents import sync_document_text
@@ -12,7 +12,7 @@ from .events import case_changed, entity_changed, record_actor
 __all__ = ["case_id_of", "delete_record", "save_record"]
 
 # Shared records that cases show: editing one changes the public pages of every case that names it.
-ENTITIES = (Party, Court, Technology, LegalGround)
+ENTITIES = (Party, Court, Technology, LegalGround, Vendor, System, Deployment)
 
 
 @transaction.atomic
