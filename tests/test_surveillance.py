@@ -280,3 +280,16 @@ def test_sitemap_lists_the_new_pages(client, world):
     body = client.get(reverse("sitemap_section", args=["systems"])).content.decode()
     assert world["system"].get_absolute_url() in body
     assert world["hidden"].get_absolute_url() not in body
+
+
+def test_moving_a_system_to_another_vendor_moves_its_cases_facet(world, django_capture_on_commit_callbacks):
+    from cases.actions.records import save_record
+    from cases.models import CaseFacet
+
+    other = Vendor.objects.create(name="Other vendor")
+    system = world["system"]
+    with django_capture_on_commit_callbacks(execute=True):
+        system.vendor = other
+        save_record(system, actor=None)
+    vendors = CaseFacet.objects.filter(case=world["case"], facet="vendor").values_list("value", flat=True)
+    assert list(vendors) == [str(other.pk)]

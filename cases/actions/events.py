@@ -110,6 +110,9 @@ def entity_changed(entity):
     retire_case_pages(case_ids)
     publicly_shown(case_ids).update(public_digest=UNKNOWN_DIGEST, public_updated_at=timezone.now())
     transaction.on_commit(lambda: _refresh_search(case_ids))
+    if hasattr(entity, "is_published"):
+        # A system's vendor, a deployment's system or operator decide the cases' system, vendor and operator facets.
+        transaction.on_commit(lambda: _refresh_facets(case_ids))
 
 
 def _cases_showing(entity):
@@ -138,6 +141,12 @@ def _cases_showing(entity):
     if isinstance(entity, Deployment):
         return Case.objects.filter(challenges__deployment=entity)
     raise TypeError(f"{type(entity).__name__} is not an entity cases show.")
+
+
+def _refresh_facets(case_ids):
+    from ..summary import rebuild_case_facets
+
+    rebuild_case_facets(case_ids)
 
 
 def _refresh_search(case_ids):
