@@ -85,7 +85,8 @@ def test_visitor_walk_and_accessibility(page, live_server, demo):
     assert "НтехЛаб" in page.content()
     check_axe(page, "vendor page")
     screenshot(page, "vendor")
-    page.get_by_role("region", name="Cases that challenge its systems").get_by_role("link", name="Moscow").first.click()
+    challenges = page.get_by_role("region", name="Cases that challenge its systems")
+    challenges.get_by_role("link", name="Moscow, Russia", exact=True).first.click()
     assert "/deployments/" in page.url
     check_axe(page, "deployment page")
     screenshot(page, "deployment")
