@@ -557,10 +557,11 @@ def system_timeline(deployments, challenges):
             events.append(SystemEvent(deployment.ended_on, "deployment_ended", place, url))
     for challenge in challenges:
         case = challenge.case
+        title, url = case.display_title, case.get_absolute_url()
         if case.filed_on:
-            events.append(SystemEvent(case.filed_on, "case_filed", case.display_title, case.get_absolute_url()))
+            events.append(SystemEvent(case.filed_on, "case_filed", title, url))
         events += [
-            SystemEvent(remedy.date, "remedy", remedy.get_kind_display(), case.get_absolute_url())
+            SystemEvent(remedy.date, "remedy", f"{remedy.get_kind_display()}: {title}", url)
             for remedy in challenge.remedies.all()
         ]
     return sorted(events, key=lambda event: (event.date, event.kind, event.label))

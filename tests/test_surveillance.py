@@ -293,3 +293,17 @@ def test_moving_a_system_to_another_vendor_moves_its_cases_facet(world, django_c
         save_record(system, actor=None)
     vendors = CaseFacet.objects.filter(case=world["case"], facet="vendor").values_list("value", flat=True)
     assert list(vendors) == [str(other.pk)]
+
+
+def test_a_revert_restores_a_systems_content_but_never_its_publication(editor_client, world):
+    from cases.actions.records import save_record
+
+    system = world["hidden"]
+    first = system.history.earliest()
+    system.description, system.is_published = "Published with a description", True
+    save_record(system, actor=None)
+    url = reverse("admin:cases_system_simple_history", args=[system.pk, first.history_id])
+    response = editor_client.post(url, post_data({"name": system.name, "slug": system.slug, "description": ""}, []))
+    assert response.status_code == 302
+    system.refresh_from_db()
+    assert (system.description, system.is_published) == ("", True)
