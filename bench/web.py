@@ -32,6 +32,8 @@ DEFAULT_PATHS = [
     ("feed", "/cases/feed.atom"),
     ("map", "/map/"),
     ("api_list", "/api/v1/cases/"),
+    ("system", "/systems/fake-city-cameras/"),
+    ("vendor", "/vendors/fake-vision/"),
 ]
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 

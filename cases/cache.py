@@ -60,6 +60,11 @@ def retire_case_pages(case_ids):
     _bump(LISTS)
 
 
+def retire_list_pages():
+    """Retire the lists and entity pages only, e.g. after a record published on its own, in no case, changed."""
+    _bump(LISTS)
+
+
 def invalidate_public_pages():
     """Retire every cached public page, e.g. after a bulk change made outside the actions."""
     _bump(SITE)

@@ -22,12 +22,15 @@ from django.utils.http import http_date
 from django.utils.translation import gettext
 
 from . import exports, selectors
-from .api.serializers import DocumentSerializer
+from .api.serializers import DeploymentSerializer, DocumentSerializer, SystemSerializer, VendorSerializer
 from .models import Case
 
 FILES = {
     "cases.jsonl": "application/x-ndjson",
     "documents.jsonl": "application/x-ndjson",
+    "vendors.jsonl": "application/x-ndjson",
+    "systems.jsonl": "application/x-ndjson",
+    "deployments.jsonl": "application/x-ndjson",
     "cases.csv": "text/csv; charset=utf-8",
     "README.md": "text/markdown; charset=utf-8",
 }
@@ -62,6 +65,9 @@ FIELD_DOCS = {
     "identifiers: [{scheme (neutral, ecli, application, report or url), value}], document_url}]} (CSV: JSON).",
     "links": "Press and sources: list of {kind, title, url, published_on} (CSV: JSON).",
     "related_cases": "Slugs of related published cases (CSV: separated by '; ').",
+    "challenges": "What the case challenges: list of {system (slug, see systems.jsonl), deployment (slug, see "
+    "deployments.jsonl, or null when the system as a whole is challenged), claim, remedies: [{kind (switched_off, "
+    "data_deleted, law_amended, damages or none), date, source_url, public_note}]} (CSV: JSON).",
 }
 
 
@@ -76,7 +82,7 @@ def dump_dir():
 
 
 def write_dump(directory=None):
-    """Write cases.jsonl, cases.csv, documents.jsonl and README.md of all public cases; return the count of cases.
+    """Write the case files, the live files (documents, vendors, systems, deployments) and README; return the count.
 
     Each file is written next to its final name and moved into place, so /data/ never serves a half-written file.
     The manifest records where each case's record lies in each file and the case's public_version, so
@@ -93,7 +99,8 @@ def write_dump(directory=None):
         write = functools.partial(_write_records, fmt=fmt, cases=cases, versions=versions)
         records = _write_atomically(directory / name, write)
         files[name] = {"size": (directory / name).stat().st_size, "records": records}
-    _write_atomically(directory / "documents.jsonl", lambda out: out.writelines(document_lines()))
+    for name, lines in LIVE_FILES.items():
+        _write_atomically(directory / name, lambda out, lines=lines: out.writelines(lines()))
     readme = render_readme(count, timezone.now()).encode()
     _write_atomically(directory / "README.md", lambda out: out.write(readme))
     manifest = json.dumps({"files": files}).encode()
@@ -127,6 +134,39 @@ def document_lines():
     for text in texts.iterator(chunk_size=100):
         record = DocumentSerializer(text, with_text=True, context=context).data
         yield (json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n").encode()
+
+
+def _records_lines(serializer, records):
+    context = {"base_url": settings.SITE_URL}
+    for record in records.iterator(chunk_size=500):
+        data = serializer(record, context=context).data
+        yield (json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n").encode()
+
+
+def vendor_lines():
+    """Yield every public vendor's record, one JSON object per line, as bytes."""
+    return _records_lines(VendorSerializer, selectors.public_vendors().order_by("slug"))
+
+
+def system_lines():
+    """Yield every public system's record, one JSON object per line, as bytes."""
+    systems = selectors.public_systems().select_related("vendor").prefetch_related("technologies")
+    return _records_lines(SystemSerializer, systems.order_by("slug"))
+
+
+def deployment_lines():
+    """Yield every public deployment's record, one JSON object per line, as bytes."""
+    deployments = selectors.public_deployments().select_related("system", "operator")
+    return _records_lines(DeploymentSerializer, deployments.order_by("slug"))
+
+
+# Files /data/ reads live through the public selectors, so what leaves the public leaves them at once.
+LIVE_FILES = {
+    "documents.jsonl": document_lines,
+    "vendors.jsonl": vendor_lines,
+    "systems.jsonl": system_lines,
+    "deployments.jsonl": deployment_lines,
+}
 
 
 def _write_atomically(path, write):
@@ -183,10 +223,10 @@ def data_file(request, name):
         raise Http404 from None
     if name == "README.md":
         return FileResponse(source, content_type=FILES[name])
-    if name == "documents.jsonl":
+    if name in LIVE_FILES:
         source.close()
         # Read live through the public selector: a document made private or a case unpublished leaves at once.
-        response = StreamingHttpResponse(document_lines(), content_type=FILES[name])
+        response = StreamingHttpResponse(LIVE_FILES[name](), content_type=FILES[name])
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     index = _index(name, os.fstat(source.fileno()).st_size)

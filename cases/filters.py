@@ -5,12 +5,12 @@ is dropped and reported in `form.errors`; it never raises.
 """
 
 import django_filters as filters
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from . import selectors
-from .models import Case, Court, Participation, Proceeding
+from .models import Case, Challenge, Court, Participation, Proceeding
 from .models.base import Result
 from .search import search_cases
 
@@ -82,6 +82,24 @@ class CaseFilter(filters.FilterSet):
         queryset=lambda request: selectors.public_parties(),
         method="filter_linked",
     )
+    system = filters.ModelMultipleChoiceFilter(
+        label=_("Surveillance system"),
+        to_field_name="slug",
+        queryset=lambda request: selectors.public_systems(),
+        method="filter_linked",
+    )
+    vendor = filters.ModelMultipleChoiceFilter(
+        label=_("Vendor"),
+        to_field_name="slug",
+        queryset=lambda request: selectors.public_vendors(),
+        method="filter_linked",
+    )
+    operator = filters.ModelMultipleChoiceFilter(
+        label=_("Operator"),
+        to_field_name="slug",
+        queryset=lambda request: selectors.public_operators(),
+        method="filter_linked",
+    )
     sort = filters.ChoiceFilter(label=_("Sort by"), choices=Sort.CHOICES, method="filter_sort", empty_label=None)
 
     class Meta:
@@ -105,6 +123,12 @@ class CaseFilter(filters.FilterSet):
             links = Case.grounds.through.objects.filter(legalground__in=value)
         elif name == "court_level":
             links = Proceeding.objects.filter(court__level__in=value)
+        elif name == "system":
+            links = Challenge.objects.filter(Q(system__in=value) | Q(deployment__system__in=value))
+        elif name == "vendor":
+            links = Challenge.objects.filter(Q(system__vendor__in=value) | Q(deployment__system__vendor__in=value))
+        elif name == "operator":
+            links = Challenge.objects.filter(deployment__operator__in=value)
         else:
             links = Participation.objects.filter(party__in=value)
         return queryset.filter(pk__in=links.values("case_id"))

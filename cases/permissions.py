@@ -28,18 +28,27 @@ CASE_PATHS = {
     "deadline": "case",
     "reminderdelivery": "deadline__case",
     "revision": "case",
+    "challenge": "case",
+    "remedy": "challenge__case",
 }
+# Shared records that editors alone publish (on their own, without a published case that challenges them).
+PUBLISHED_BY_EDITORS = {"case", "vendor", "system", "deployment"}
 # Records that are always confidential: deadlines carry strategy in their notes and reminders name them.
 ALWAYS_CONFIDENTIAL = {"deadline", "reminderdelivery", "revision"}
 # Fields that decide who can read a record: changing them means publishing.
 VISIBILITY_FIELDS = {
     "case": ["visibility", "published_at"],
+    "vendor": ["is_published"],
+    "system": ["is_published"],
+    "deployment": ["is_published"],
     "filing": ["is_public"],
     "hearing": ["is_public"],
     "decision": ["is_public"],
 }
 # Case fields only the team may read.
 CONFIDENTIAL_CASE_FIELDS = ["internal_notes"]
+# Remedy fields only the team may read.
+CONFIDENTIAL_REMEDY_FIELDS = ["private_note"]
 
 
 def is_editor(user):
@@ -102,8 +111,8 @@ def may_see_confidential(user, obj, cache=None):
 
 
 def may_publish(user, obj):
-    """Return whether user may change who can read obj: editors for cases, the case's team for its records."""
-    if obj._meta.model_name == "case":
+    """Return whether user may change who can read obj: editors for cases and surveillance records, else the team."""
+    if obj._meta.model_name in PUBLISHED_BY_EDITORS:
         return is_editor(user)
     return may_change(user, obj)
 
@@ -119,7 +128,8 @@ def may_view_history(user, obj):
 def is_confidential(obj):
     """Return whether obj is a record only its case's team may read."""
     name = obj._meta.model_name
-    return name in ALWAYS_CONFIDENTIAL or (name in VISIBILITY_FIELDS and name != "case" and not obj.is_public)
+    has_public_flag = name in VISIBILITY_FIELDS and name not in PUBLISHED_BY_EDITORS
+    return name in ALWAYS_CONFIDENTIAL or (has_public_flag and not obj.is_public)
 
 
 def visible(user, queryset):

@@ -24,6 +24,11 @@ EDITOR_MODELS = [
     "technology",
     "legalground",
     "calendaroverride",
+    "vendor",
+    "system",
+    "deployment",
+    "challenge",
+    "remedy",
 ]
 
 # What every staff role holds alike.
@@ -63,6 +68,12 @@ ROLES = {
         # Lawyers tag cases with the vocabularies; only editors change them.
         "cases.technology": ("view",),
         "cases.legalground": ("view",),
+        # They say what their cases challenge, picking from the records editors keep.
+        "cases.vendor": ("view",),
+        "cases.system": ("view",),
+        "cases.deployment": ("view",),
+        "cases.challenge": ALL,
+        "cases.remedy": ALL,
         **STAFF,
     },
 }

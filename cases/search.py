@@ -1,10 +1,13 @@
 """Full-text search over cases, in English and Russian.
 
 On PostgreSQL each case's `search_vector` holds its titles, summaries, party names and
-docket numbers, stemmed with both the English and the Russian configuration (and the
+docket numbers, and the names and aliases of the systems, vendors and operators it
+challenges, stemmed with both the English and the Russian configuration (and the
 `simple` one, so names and numbers match as typed), plus its further numbers and the
 citations of its public decisions under `simple` only: "[2020] EWCA Civ 1058" or
-"585 U.S. 296" are matched as typed, never stemmed. Other databases get a plain
+"585 U.S. 296" are matched as typed, never stemmed. The titles and names are indexed once
+more as transliteration keys (`cases.transliteration`), and a query looks up its own keys
+too, so Попова finds Popova and NtechLab finds НтехЛаб. Other databases get a plain
 case-insensitive substring search.
 """
 
@@ -13,7 +16,8 @@ from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 
-from .models import Case, Decision
+from .models import Case, Challenge, Decision
+from .transliteration import search_key
 
 CONFIGS = ("english", "russian", "simple")
 MAX_QUERY_CHARS = 200
@@ -28,6 +32,8 @@ FALLBACK_FIELDS = (
     "participations__party__name_ru",
     "proceedings__docket_number",
     "proceedings__numbers__value",
+    "challenges__system__name",
+    "challenges__deployment__system__name",
 )
 
 
@@ -36,6 +42,8 @@ def _documents(case):
     names = []
     for participation in case.participations.all():
         names += [participation.party.name, participation.party.name_ru]
+    for challenge in case.challenges.all():
+        names += _challenge_names(challenge)
     dockets = [proceeding.docket_number for proceeding in case.proceedings.all()]
     citations = []
     for proceeding in case.proceedings.all():
@@ -44,12 +52,25 @@ def _documents(case):
         citations += [
             identifier.value for decision in proceeding.public_decisions for identifier in decision.identifiers.all()
         ]
+    titles = " ".join([case.title, case.title_ru, case.original_title])
     return [
-        ("A", " ".join([case.title, case.title_ru, case.original_title]), CONFIGS),
+        ("A", titles, CONFIGS),
+        ("B", search_key(" ".join([titles, *names])), ("simple",)),
         ("B", " ".join(names + dockets), CONFIGS),
         ("B", " ".join(citations), ("simple",)),
         ("C", " ".join([case.summary, case.summary_ru]), CONFIGS),
     ]
+
+
+def _challenge_names(challenge):
+    """Return the names and aliases of the system, its vendor and the operator a challenge names."""
+    system = challenge.deployment.system if challenge.deployment_id else challenge.system
+    names = [system.name, *system.alias_list]
+    if system.vendor_id:
+        names += [system.vendor.name, *system.vendor.alias_list]
+    if challenge.deployment_id:
+        names += [challenge.deployment.operator.name, challenge.deployment.operator.name_ru]
+    return names
 
 
 def _vector(case):
@@ -74,6 +95,12 @@ def refresh_search_vectors(case_ids, batch_size=200):
         Case.objects.filter(pk__in=case_ids)
         .prefetch_related(
             "participations__party",
+            Prefetch(
+                "challenges",
+                queryset=Challenge.objects.select_related(
+                    "system__vendor", "deployment__system__vendor", "deployment__operator"
+                ),
+            ),
             "proceedings__numbers",
             Prefetch(
                 "proceedings__decisions",
@@ -95,12 +122,14 @@ def refresh_all_search_vectors(chunk_size=500):
         refresh_search_vectors(case_ids[start : start + chunk_size])
 
 
-def search_query(text):
-    """Return a query for text in every configuration (PostgreSQL only)."""
+def search_query(text, *, transliterated=False):
+    """Return a query for text in every configuration, and for its transliteration keys if asked (PostgreSQL only)."""
     query = None
     for config in CONFIGS:
         part = SearchQuery(text[:MAX_QUERY_CHARS], config=config, search_type="websearch")
         query = part if query is None else query | part
+    if transliterated:
+        query |= SearchQuery(search_key(text[:MAX_QUERY_CHARS]), config="simple", search_type="websearch")
     return query
 
 
@@ -122,11 +151,12 @@ def search_cases(queryset, text, *, pages=None):
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        query = search_query(text)
+        query = search_query(text, transliterated=True)
         if pages is None:
             return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
         hits = search_pages(pages, text).with_case_id()
-        best_page = hits.filter(case_id=OuterRef("pk")).annotate(rank=SearchRank(F("search_vector"), query))
+        page_query = search_query(text)
+        best_page = hits.filter(case_id=OuterRef("pk")).annotate(rank=SearchRank(F("search_vector"), page_query))
         return queryset.filter(Q(search_vector=query) | Q(pk__in=hits.values("case_id"))).annotate(
             rank=Coalesce(SearchRank(F("search_vector"), query), 0.0)
             + Coalesce(Subquery(best_page.order_by("-rank").values("rank")[:1]), 0.0)

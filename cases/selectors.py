@@ -15,16 +15,21 @@ from django.utils.translation import gettext
 from .models import (
     Case,
     CaseFacet,
+    Challenge,
     Counsel,
     Court,
     Decision,
+    Deployment,
     FacetCount,
     Filing,
     Hearing,
     LegalGround,
     Participation,
     Party,
+    Remedy,
+    System,
     Technology,
+    Vendor,
 )
 from .models.documents import DocumentPage, DocumentText
 from .models.proceedings import Proceeding
@@ -75,6 +80,13 @@ def _proceedings(public=True):
     )
 
 
+def _challenges():
+    """Return what cases challenge with what their records show: system, vendor, operator and public remedies."""
+    return Challenge.objects.select_related(
+        "system__vendor", "deployment__system__vendor", "deployment__operator"
+    ).prefetch_related(Prefetch("remedies", queryset=Remedy.objects.defer("private_note")))
+
+
 def _participations():
     return Participation.objects.select_related("party").prefetch_related(
         Prefetch("counsel", queryset=Counsel.objects.select_related("organisation"))
@@ -92,6 +104,7 @@ def _record_prefetches(public=True):
         "technologies": "technologies",
         "grounds": "grounds",
         "links": "links",
+        "challenges": Prefetch("challenges", queryset=_challenges(), to_attr="public_challenges"),
     }
 
 
@@ -309,9 +322,28 @@ def headline_counts():
     }
 
 
-FACETS = ("country", "technology", "ground", "court_level", "status", "outcome", "year", "party")
+FACETS = (
+    "country",
+    "technology",
+    "ground",
+    "court_level",
+    "status",
+    "outcome",
+    "year",
+    "party",
+    "system",
+    "vendor",
+    "operator",
+)
 # Facets whose summary values are record ids, shown by the record's slug and names.
-NAMED = {"technology": Technology, "ground": LegalGround, "party": Party}
+NAMED = {
+    "technology": Technology,
+    "ground": LegalGround,
+    "party": Party,
+    "system": System,
+    "vendor": Vendor,
+    "operator": Party,
+}
 
 
 def facet_count(cases, facet, *, limit=None, values=None, where=None):
@@ -320,8 +352,8 @@ def facet_count(cases, facet, *, limit=None, values=None, where=None):
     `cases` is a public queryset to count within, or None for every published case; `where` maps other facets
     to the summary values a case must have one of (each facet narrows further). Counts are of distinct cases,
     highest first (years: newest first); only values with at least one case appear. `limit` keeps the top rows
-    only; `values` counts just those values. Rows of technologies, grounds and parties carry their slug as the
-    value, and `name` and `name_ru`.
+    only; `values` counts just those values. Rows of named facets (NAMED) carry their slug as the value, and
+    `name` and, where the record has one, `name_ru`.
     """
     if cases is None and not where:
         rows = FacetCount.objects.filter(facet=facet).values("value", n=F("cases"))
@@ -348,10 +380,16 @@ def _summary_values(facet, slugs):
     return [str(pk) for pk in NAMED[facet].objects.filter(slug__in=slugs).values_list("pk", flat=True)]
 
 
+def _name_fields(model):
+    # Vendors and systems go by one name in every language.
+    bilingual = any(field.name == "name_ru" for field in model._meta.fields)
+    return ["pk", "slug", "name", *(["name_ru"] if bilingual else [])]
+
+
 def _named_rows(model, rows):
     names = {
         str(obj["pk"]): obj
-        for obj in model.objects.filter(pk__in=[row["value"] for row in rows]).values("pk", "slug", "name", "name_ru")
+        for obj in model.objects.filter(pk__in=[row["value"] for row in rows]).values(*_name_fields(model))
     }
     return [
         (names[row["value"]]["slug"], {**names[row["value"]], "n": row["n"]}, row["n"])
@@ -417,3 +455,113 @@ def public_document_text(kind, pk):
 def public_case_items(kind):
     """Return the public filings, hearings or decisions (kind "filing", "hearing", "decision") of published cases."""
     return {"filing": Filing, "hearing": Hearing, "decision": Decision}[kind].objects.public()
+
+
+# A vendor, system or deployment is public when a published case challenges it (a system also through one of its
+# deployments, a vendor through one of its systems), or when an editor published it on its own.
+
+
+def public_challenges():
+    """Return what published cases challenge, with their case, system, vendor and operator loaded."""
+    return _challenges().filter(case__in=Case.objects.public().values("pk")).select_related("case")
+
+
+def public_deployments():
+    """Return deployments challenged in a published case or published on their own."""
+    challenged = Challenge.objects.filter(case__in=Case.objects.public().values("pk")).values("deployment_id")
+    return Deployment.objects.filter(Q(is_published=True) | Q(pk__in=challenged))
+
+
+def public_systems():
+    """Return systems challenged in a published case (themselves or a deployment), or published on their own."""
+    challenged = Challenge.objects.filter(case__in=Case.objects.public().values("pk")).values("system_id")
+    return System.objects.filter(
+        Q(is_published=True) | Q(pk__in=challenged) | Q(pk__in=public_deployments().values("system_id"))
+    )
+
+
+def public_vendors():
+    """Return vendors of public systems, and vendors published on their own."""
+    return Vendor.objects.filter(Q(is_published=True) | Q(pk__in=public_systems().values("vendor_id")))
+
+
+def public_operators():
+    """Return the parties that operate a public deployment."""
+    return Party.objects.filter(pk__in=public_deployments().values("operator_id"))
+
+
+def public_vendor(slug):
+    """Return a public vendor with its public systems prefetched (`public_systems`), or raise Http404."""
+    systems = Prefetch("systems", queryset=public_systems().order_by("name"), to_attr="public_systems")
+    return _get_or_404(public_vendors().prefetch_related(systems), slug)
+
+
+def public_system(slug):
+    """Return a public system with its vendor (public with it), technologies and public deployments, or 404."""
+    deployments = Prefetch(
+        "deployments",
+        queryset=public_deployments().select_related("operator").order_by("country", "city", "pk"),
+        to_attr="public_deployments",
+    )
+    return _get_or_404(public_systems().select_related("vendor").prefetch_related("technologies", deployments), slug)
+
+
+def public_deployment(slug):
+    """Return a public deployment with its system (always public with it) and operator, or raise Http404."""
+    return _get_or_404(public_deployments().select_related("system__vendor", "operator"), slug)
+
+
+def public_system_challenges(system):
+    """Return what published cases challenge of a system, itself or one of its deployments, oldest case first."""
+    return (
+        public_challenges()
+        .filter(Q(system=system) | Q(deployment__system=system))
+        .order_by(F("case__filed_on").asc(nulls_last=True), "case__title", "pk")
+    )
+
+
+def public_deployment_challenges(deployment):
+    """Return what published cases challenge of a deployment, oldest case first."""
+    return public_challenges().filter(deployment=deployment).order_by(
+        F("case__filed_on").asc(nulls_last=True), "case__title", "pk"
+    )
+
+
+def public_vendor_challenges(vendor):
+    """Return what published cases challenge of a vendor's systems, oldest case first."""
+    return (
+        public_challenges()
+        .filter(Q(system__vendor=vendor) | Q(deployment__system__vendor=vendor))
+        .order_by(F("case__filed_on").asc(nulls_last=True), "case__title", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class SystemEvent:
+    """One dated event in a system's story: a deployment starting or ending, a case filed, a remedy."""
+
+    date: datetime.date
+    kind: str  # "deployment_started", "deployment_ended", "case_filed" or "remedy"
+    label: str
+    url: str
+
+
+def system_timeline(deployments, challenges):
+    """Return the dated events of public deployments and challenges (with remedies), oldest first."""
+    events = []
+    for deployment in deployments:
+        place, url = deployment.place, deployment.get_absolute_url()
+        if deployment.started_on:
+            events.append(SystemEvent(deployment.started_on, "deployment_started", place, url))
+        if deployment.ended_on:
+            events.append(SystemEvent(deployment.ended_on, "deployment_ended", place, url))
+    for challenge in challenges:
+        case = challenge.case
+        title, url = case.display_title, case.get_absolute_url()
+        if case.filed_on:
+            events.append(SystemEvent(case.filed_on, "case_filed", title, url))
+        events += [
+            SystemEvent(remedy.date, "remedy", f"{remedy.get_kind_display()}: {title}", url)
+            for remedy in challenge.remedies.all()
+        ]
+    return sorted(events, key=lambda event: (event.date, event.kind, event.label))

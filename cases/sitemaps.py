@@ -1,11 +1,19 @@
-"""sitemap.xml: published cases and the public pages about parties, courts and technologies."""
+"""sitemap.xml: published cases and the public pages about parties, courts, technologies and surveillance."""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from .selectors import public_cases, public_courts, public_parties, public_technologies
+from .selectors import (
+    public_cases,
+    public_courts,
+    public_deployments,
+    public_parties,
+    public_systems,
+    public_technologies,
+    public_vendors,
+)
 
 
 class PublicSitemap(Sitemap):
@@ -68,4 +76,7 @@ SITEMAPS = {
     "parties": EntitySitemap(public_parties, "cases:party_detail"),
     "courts": EntitySitemap(public_courts, "cases:court_detail"),
     "technologies": EntitySitemap(public_technologies, "cases:technology_detail"),
+    "systems": EntitySitemap(public_systems, "cases:system_detail"),
+    "vendors": EntitySitemap(public_vendors, "cases:vendor_detail"),
+    "deployments": EntitySitemap(public_deployments, "cases:deployment_detail"),
 }

@@ -1,14 +1,15 @@
 """The facet summary of published cases (CaseFacet, FacetCount): how it is built and kept current.
 
-Facets of technologies, grounds and parties hold the record's id (a renamed slug changes nothing here);
-"year_outcome" pairs the year filed with the outcome for /stats/. Drafts have no rows, so nothing read from
-here can reveal one.
+Facets of technologies, grounds, parties, systems, vendors and operators hold the record's id (a renamed slug
+changes nothing here); "year_outcome" pairs the year filed with the outcome for /stats/. Drafts have no rows,
+so nothing read from here can reveal one.
 """
 
 from django.db import transaction
 from django.db.models import Count
+from django.db.models.functions import Coalesce
 
-from .models import Case, CaseFacet, FacetCount, Participation
+from .models import Case, CaseFacet, Challenge, FacetCount, Participation
 from .models.proceedings import Proceeding
 
 BATCH = 2000
@@ -30,11 +31,22 @@ def _values_by_case(case_ids):
         ("ground", Case.grounds.through.objects.filter(case__in=values).values_list("case_id", "legalground_id")),
         ("court_level", Proceeding.objects.filter(case__in=values).values_list("case_id", "court__level")),
         ("party", Participation.objects.filter(case__in=values).values_list("case_id", "party_id")),
+        ("system", _challenged(values).values_list("case_id", "target_system")),
+        ("vendor", _challenged(values).filter(target_vendor__isnull=False).values_list("case_id", "target_vendor")),
+        ("operator", _challenged(values).exclude(deployment=None).values_list("case_id", "deployment__operator")),
     ]
     for facet, pairs in linked:
         for case_id, value in pairs:
             values[case_id].add((facet, str(value)))
     return values
+
+
+def _challenged(case_ids):
+    """Return the cases' challenges with the system and vendor they challenge, directly or through a deployment."""
+    return Challenge.objects.filter(case__in=case_ids).annotate(
+        target_system=Coalesce("deployment__system", "system"),
+        target_vendor=Coalesce("deployment__system__vendor", "system__vendor"),
+    )
 
 
 def _write_rows(values):

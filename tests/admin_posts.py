@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-CASE_INLINES = ["participations", "proceedings", "links"]
+CASE_INLINES = ["participations", "proceedings", "challenges", "links"]
 PROCEEDING_INLINES = ["numbers", "filings", "hearings", "decisions", "deadlines"]
 
 

@@ -61,7 +61,7 @@ def test_case_page_has_inlines_and_counsel_link(editor_client):
     case, _ = seeded_case()
     response = editor_client.get(change_url(case))
     prefixes = [inline.formset.prefix for inline in response.context["inline_admin_formsets"]]
-    assert prefixes == ["participations", "proceedings", "links"]
+    assert prefixes == ["participations", "proceedings", "challenges", "links"]
     assert "Kirill Koroteev" in response.content.decode()
     assert change_url(case.participations.get()) in response.content.decode()
 

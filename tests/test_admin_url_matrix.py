@@ -27,12 +27,17 @@ from cases.actions.deadlines import save_deadline
 from cases.models import (
     CalendarOverride,
     Case,
+    Challenge,
     Deadline,
+    Deployment,
     DocumentText,
     LegalGround,
+    Remedy,
     Revision,
+    System,
     Technology,
     UserProfile,
+    Vendor,
 )
 from tests import factories
 from tests.conftest import need
@@ -126,6 +131,10 @@ MODELS = {
     "cases.technology": VOCABULARY,
     "cases.legalground": VOCABULARY,
     "cases.calendaroverride": EDITORS_ONLY,
+    "cases.vendor": VOCABULARY,
+    "cases.system": VOCABULARY,
+    "cases.deployment": VOCABULARY,
+    "cases.challenge": RECORD,
     "cases.userprofile": PROFILE,
     "auth.user": USER_LOOKUP,
     "auth.group": CLOSED,
@@ -244,6 +253,13 @@ def world(lawyer, other_lawyer, editor, admin_user):
     for user in (lawyer, other_lawyer, editor, admin_user):
         UserProfile.objects.get_or_create(user=user)
     every = IntervalSchedule.objects.create(every=5, period="minutes")
+    vendor = Vendor.objects.create(name="NtechLab", aliases="НтехЛаб")
+    system = System.objects.create(name="FindFace Security", vendor=vendor)
+    deployment = Deployment.objects.create(system=system, operator=factories.party(kind="agency"), country="RU")
+    challenge = Challenge.objects.create(case=case, deployment=deployment, claim="Unlawful")
+    Remedy.objects.create(
+        challenge=challenge, kind="none", date="2031-01-01", source_url="https://example.org", private_note="Plan"
+    )
     decision = factories.decision(proceeding, is_public=False)
     objects = {
         "cases.case": case,
@@ -268,6 +284,10 @@ def world(lawyer, other_lawyer, editor, admin_user):
         "cases.technology": Technology.objects.create(name="Face recognition", slug="face-recognition"),
         "cases.legalground": LegalGround.objects.create(name="Private life", slug="private-life"),
         "cases.calendaroverride": CalendarOverride.objects.create(calendar="RU", day="2031-01-05", reason="Closed"),
+        "cases.vendor": Vendor.objects.create(name="Unused vendor"),  # unused, so that it can be deleted
+        "cases.system": System.objects.create(name="Unused system"),
+        "cases.deployment": Deployment.objects.create(system=system, operator=deployment.operator, country="GB"),
+        "cases.challenge": challenge,
         "cases.userprofile": lawyer.profile,
         "auth.user": lawyer,
         "auth.group": Group.objects.get(name="Lawyers"),

@@ -46,7 +46,7 @@ def test_tiny_benchmark_serves_every_path_without_errors(tmp_path, redis_url):
 
     assert result.returncode == 0, result.stderr[-3000:]
     rows = json.loads((tmp_path / "web.json").read_text())
-    names = {"trivial", "list", "list_filtered", "list_searched", "case", "feed", "map", "api_list"}
+    names = {"trivial", "list", "list_filtered", "list_searched", "case", "feed", "map", "api_list", "system", "vendor"}
     assert {(row["cache"], row["name"]) for row in rows} == {
         (cache, name) for cache in ("none", "redis") for name in names
     }

@@ -155,3 +155,36 @@ def test_demo_documents_are_read_and_the_russian_scan_is_found(
     assert texts["ocr"].language == "ru" and texts["ocr"].decision is not None
     page = client.get("/cases/", {"q": "биометрические данные"}).content.decode()
     assert f"/documents/decision/{texts['ocr'].decision_id}/text/#page-1" in page
+
+
+def test_demo_cases_are_linked_to_what_they_challenge_each_with_sources(client, capsys):
+    from django.db import connection
+
+    from cases.demo import read
+    from cases.models import Challenge
+    from cases.search import refresh_all_search_vectors
+
+    load(capsys)
+    challenged = {
+        challenge.case.slug: challenge.target_system.slug
+        for challenge in Challenge.objects.select_related("case", "system", "deployment__system")
+    }
+    assert challenged == {
+        "popova-and-milov-v-moscow-dit": "moscow-city-video-surveillance",
+        "glukhin-v-russia": "moscow-city-video-surveillance",
+        "aclu-v-clearview-ai": "clearview-ai",
+        "carpenter-v-united-states": "cell-site-location-records",
+        "big-brother-watch-v-united-kingdom": "gchq-bulk-interception",
+        "schrems-ii": "fisa-702-programmes",
+    }
+    data = read("surveillance.yaml")
+    for kind in ("vendors", "systems", "deployments", "challenges"):
+        for row in data[kind]:
+            assert row["sources"] and all(url.startswith("https://") for url in row["sources"]), row
+    for row in data["challenges"]:
+        assert all(remedy["source_url"].startswith("https://") for remedy in row.get("remedies") or [])
+    page = client.get("/systems/moscow-city-video-surveillance/").content.decode()
+    assert "NtechLab" in page and "Glukhin" in page and "Popova" in page
+    if connection.vendor == "postgresql":
+        refresh_all_search_vectors()  # after the commit the test does not make
+        assert client.get("/cases/", {"q": "НтехЛаб"}).context["page"].paginator.count == 2

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 
 from cases.actions.documents import add_missing_document_texts, extract_document
 from cases.datadump import write_dump
-from cases.models import Case, DocumentPage, DocumentText, Technology
+from cases.models import Case, Challenge, Deployment, DocumentPage, DocumentText, Remedy, System, Technology, Vendor
 from cases.search import refresh_search_vector
 from cases.summary import rebuild_case_facets
 
@@ -18,7 +18,24 @@ from . import factories as f
 
 pytestmark = pytest.mark.django_db
 MARKER = "LEAKMARKER"
-START = ["/", "/ru/", "/sitemap.xml", "/robots.txt", "/feeds/latest.atom", "/ru/feeds/latest.atom", "/stats/", "/map/"]
+START = [
+    "/",
+    "/ru/",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/feeds/latest.atom",
+    "/ru/feeds/latest.atom",
+    "/stats/",
+    "/map/",
+    "/api/v1/vendors/",
+    "/api/v1/systems/",
+    "/api/v1/deployments/",
+    "/api/v1/cases/",
+    "/data/vendors.jsonl",
+    "/data/systems.jsonl",
+    "/data/deployments.jsonl",
+    "/data/cases.jsonl",
+]
 LINK = re.compile(r"""(?:href|src)="([^"]+)"|<loc>([^<]+)</loc>|<link[^>]* href="([^"]+)\"""")
 MAX_PAGES = 600
 
@@ -26,6 +43,7 @@ MAX_PAGES = 600
 @pytest.fixture(autouse=True)
 def isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.DATA_DUMP_ROOT = tmp_path / "data"
 
 
 @pytest.fixture
@@ -73,14 +91,51 @@ def secrets():
     )
     f.decision(draft_proceeding, summary=f"{MARKER}-draft-decision")
     draft.related_cases.add(public)
+    surveillance(public, draft)
     for case in Case.objects.all():
         refresh_search_vector(case.pk)
+    rebuild_case_facets()
     # Read every document's text, as the worker would: confidential text is then in the database, to be kept in.
     add_missing_document_texts()
     for text in DocumentText.objects.all():
         extract_document(text.pk)
     assert DocumentPage.objects.filter(text__contains=MARKER).count() == 3
     return {"public": public, "draft": draft}
+
+
+def surveillance(public, draft):
+    """Mark what a draft case challenges, a system no public case challenges, and a public remedy's private note."""
+    vendor = Vendor.objects.create(name="Public vendor", slug="public-vendor")
+    system = System.objects.create(name="Public system", slug="public-system", vendor=vendor)
+    deployment = Deployment.objects.create(
+        system=system, operator=f.party(name="Public operator", kind="agency"), country="RU", city="Moscow"
+    )
+    challenge = Challenge.objects.create(case=public, deployment=deployment, claim="Public claim")
+    Remedy.objects.create(
+        challenge=challenge,
+        kind="none",
+        date=datetime.date(2020, 3, 1),
+        source_url="https://example.org/remedy",
+        public_note="Public remedy note",
+        private_note=f"{MARKER}-private-remedy-note",
+    )
+    hidden = System.objects.create(
+        name=f"{MARKER}-unpublished-system",
+        slug="unpublished-system",
+        aliases=f"{MARKER}-system-alias",
+        description=f"{MARKER}-system-description",
+        vendor=Vendor.objects.create(name=f"{MARKER}-draft-vendor", slug="draft-vendor"),
+    )
+    draft_deployment = Deployment.objects.create(
+        slug="draft-deployment",
+        system=hidden,
+        operator=f.party(name=f"{MARKER}-draft-operator", slug="draft-operator", kind="agency"),
+        country="DE",
+        city=f"{MARKER}-draft-city",
+    )
+    Challenge.objects.create(case=draft, deployment=draft_deployment, claim=f"{MARKER}-draft-deployment-link")
+    # A draft case challenging a public system must not show on the system's page either.
+    Challenge.objects.create(case=draft, system=system, claim=f"{MARKER}-draft-system-claim")
 
 
 def crawl(client):
@@ -109,11 +164,16 @@ def crawl(client):
 
 
 def test_no_unpublished_data_anywhere_public(client, secrets):
+    write_dump()
     bodies = crawl(client)
+    assert "Public system" in bodies["/data/systems.jsonl"]
     assert any(secrets["public"].get_absolute_url() in url for url in bodies)
     assert any(url.startswith("/documents/") for url in bodies), "the public document should be reachable"
     assert any(url.endswith("/text/") for url in bodies), "the public document's text should be reachable"
     assert any(url.startswith("/ru/cases/") for url in bodies)
+    for page in ["/systems/public-system/", "/vendors/public-vendor/", "/deployments/"]:
+        assert any(url.startswith(page) for url in bodies), f"{page} should be reachable"
+    assert "Public remedy note" in bodies[secrets["public"].get_absolute_url()]
     leaks = {
         url: body[body.index(MARKER) - 60 : body.index(MARKER) + 60] for url, body in bodies.items() if MARKER in body
     }
@@ -135,6 +195,20 @@ def test_no_unpublished_data_anywhere_public(client, secrets):
         f"/cases/export.json?q={MARKER.lower()}",
         f"/cases/feed.atom?q={MARKER.lower()}",
         f"/api/v1/cases/?q={MARKER.lower()}",
+        "/cases/?system=unpublished-system",
+        "/cases/?vendor=draft-vendor",
+        "/cases/?operator=draft-operator",
+        "/cases/?system=public-system",
+        "/cases/?q=unpublished+system",
+        "/api/v1/systems/",
+        "/api/v1/vendors/",
+        "/api/v1/deployments/?country=DE",
+        "/api/v1/cases/?system=public-system",
+        "/cases/export.json?system=public-system",
+        "/cases/export.csv",
+        "/systems/public-system/",
+        "/ru/systems/public-system/",
+        "/vendors/public-vendor/",
     ],
 )
 def test_searching_and_filtering_for_secrets_finds_nothing(client, secrets, url):
@@ -161,8 +235,23 @@ def test_unpublished_records_are_404(client, secrets):
         "/technologies/draft-tech/",
         draft.participations.get().party.get_absolute_url(),
         draft.proceedings.get().court.get_absolute_url(),
+        "/systems/unpublished-system/",
+        "/vendors/draft-vendor/",
+        "/deployments/draft-deployment/",
+        "/api/v1/systems/unpublished-system/",
+        "/api/v1/vendors/draft-vendor/",
+        "/api/v1/deployments/draft-deployment/",
     ]:
         assert client.get(url).status_code == 404, url
+
+
+def test_surveillance_facets_count_only_public_challenges(client, secrets):
+    response = client.get("/cases/")
+    groups = {group["name"]: group["options"] for group in response.context["facets"]}
+    assert [(option["value"], option["count"]) for option in groups["system"]] == [("public-system", 1)]
+    assert [(option["value"], option["count"]) for option in groups["vendor"]] == [("public-vendor", 1)]
+    assert [option["label"] for option in groups["operator"]] == ["Public operator"]
+    assert client.get("/api/v1/cases/", {"system": "unpublished-system"}).status_code == 400
 
 
 @pytest.mark.usefixtures("require_postgres")

@@ -12,7 +12,8 @@ from django_otp.middleware import OTPMiddleware
 from cases.actions.events import case_changed
 from cases.actions.publishing import unpublish_case
 from cases.actions.records import save_record
-from cases.models import PublicVersion, Technology
+from cases.models import Challenge, Deployment, PublicVersion, System, Technology, Vendor
+from cases.selectors import FACETS
 from cases.summary import rebuild_case_facets
 
 from . import factories as f
@@ -95,7 +96,8 @@ def test_facet_counts_are_computed_once_per_filter_state(
     # The country facet ignores its own filter, so it reads the precomputed unfiltered counts; the others are new.
     with django_assert_max_num_queries(50) as other:
         client.get("/cases/?country=GB")
-    assert len(facet_queries(other)) == len(facet_queries(first)) == 7
+    # One query per facet but the country's, whose unfiltered counts are precomputed.
+    assert len(facet_queries(other)) == len(facet_queries(first)) == len(FACETS) - 1
 
 
 def test_a_case_change_refreshes_facet_counts(client, django_capture_on_commit_callbacks):
@@ -173,6 +175,41 @@ def test_renaming_a_party_refreshes_the_pages_of_its_cases(client, django_captur
     for url in (case.get_absolute_url(), party.get_absolute_url()):
         html = client.get(url).content.decode()
         assert "Alyona Popova" in html and "Alena Popova" not in html
+
+
+def test_system_vendor_and_deployment_pages_are_cached_until_they_or_their_cases_change(
+    client, django_capture_on_commit_callbacks
+):
+    vendor = Vendor.objects.create(name="NtechLab")
+    system = System.objects.create(name="FindFace", vendor=vendor)
+    deployment = Deployment.objects.create(system=system, operator=f.party(kind="agency"), country="RU", city="Moscow")
+    case = f.case(published=True, title="Popova v. DIT")
+    Challenge.objects.create(case=case, deployment=deployment)
+    pages = [system.get_absolute_url(), vendor.get_absolute_url(), deployment.get_absolute_url()]
+    for url in pages:
+        assert "FindFace" in client.get(url).content.decode()
+    System.objects.filter(pk=system.pk).update(name="Renamed behind the cache's back")
+    for url in pages:
+        assert "FindFace" in client.get(url).content.decode(), url
+    with django_capture_on_commit_callbacks(execute=True):
+        system.name = "FindFace Security"
+        save_record(system, actor=None)
+    for url in pages:
+        assert "FindFace Security" in client.get(url).content.decode(), url
+    # Unpublishing the only case that challenges them takes them down at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_case(case, actor=None)
+    for url in pages:
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_system_published_on_its_own_leaves_when_unpublished(client, django_capture_on_commit_callbacks):
+    system = System.objects.create(name="Pegasus", is_published=True)
+    assert client.get(system.get_absolute_url()).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        system.is_published = False
+        save_record(system, actor=None)
+    assert client.get(system.get_absolute_url()).status_code == 404
 
 
 def test_a_related_case_page_drops_a_case_once_unpublished(client, django_capture_on_commit_callbacks):

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from ..cache import publicly_shown, retire_case_pages
+from ..cache import publicly_shown, retire_case_pages, retire_list_pages
 from ..search import refresh_search_vectors
 
 # public_digest of a case whose public record is not known yet (set by migration, or after an entity edit).
@@ -96,24 +96,34 @@ def refresh_public_date(case_id):
 
 
 def entity_changed(entity):
-    """Refresh what derives from a party, court, technology or legal ground in every case that shows it.
+    """Refresh what derives from a party, court, term, vendor, system or deployment in every case that shows it.
 
     Call it inside the transaction that saves or deletes the entity (before a delete): the cases' cached
     pages and the lists are retired and their public date moves now; their search entries follow after commit.
     """
+    if hasattr(entity, "is_published"):
+        # Vendors, systems and deployments have pages of their own, public even in no case when published.
+        retire_list_pages()
     case_ids = list(_cases_showing(entity).values_list("pk", flat=True).distinct())
     if not case_ids:
         return
     retire_case_pages(case_ids)
     publicly_shown(case_ids).update(public_digest=UNKNOWN_DIGEST, public_updated_at=timezone.now())
     transaction.on_commit(lambda: _refresh_search(case_ids))
+    if hasattr(entity, "is_published"):
+        # A system's vendor, a deployment's system or operator decide the cases' system, vendor and operator facets.
+        transaction.on_commit(lambda: _refresh_facets(case_ids))
 
 
 def _cases_showing(entity):
-    from ..models import Case, Court, LegalGround, Party, Technology
+    from ..models import Case, Court, Deployment, LegalGround, Party, System, Technology, Vendor
 
     if isinstance(entity, Party):
-        return Case.objects.filter(Q(participations__party=entity) | Q(participations__counsel__organisation=entity))
+        return Case.objects.filter(
+            Q(participations__party=entity)
+            | Q(participations__counsel__organisation=entity)
+            | Q(challenges__deployment__operator=entity)
+        )
     if isinstance(entity, Court):
         # A court's record names the court its appeals go to.
         return Case.objects.filter(Q(proceedings__court=entity) | Q(proceedings__court__appeals_to=entity))
@@ -121,7 +131,22 @@ def _cases_showing(entity):
         return Case.objects.filter(technologies=entity)
     if isinstance(entity, LegalGround):
         return Case.objects.filter(grounds=entity)
+    # What a case challenges shows its system, the system's vendor and the deployment's operator.
+    if isinstance(entity, Vendor):
+        return Case.objects.filter(
+            Q(challenges__system__vendor=entity) | Q(challenges__deployment__system__vendor=entity)
+        )
+    if isinstance(entity, System):
+        return Case.objects.filter(Q(challenges__system=entity) | Q(challenges__deployment__system=entity))
+    if isinstance(entity, Deployment):
+        return Case.objects.filter(challenges__deployment=entity)
     raise TypeError(f"{type(entity).__name__} is not an entity cases show.")
+
+
+def _refresh_facets(case_ids):
+    from ..summary import rebuild_case_facets
+
+    rebuild_case_facets(case_ids)
 
 
 def _refresh_search(case_ids):

@@ -3,7 +3,18 @@
 from django.db import transaction
 
 from ..cache import retire_case_pages
-from ..models import Court, Filing, LegalGround, Participation, Party, Proceeding, Technology
+from ..models import (
+    Court,
+    Deployment,
+    Filing,
+    LegalGround,
+    Participation,
+    Party,
+    Proceeding,
+    System,
+    Technology,
+    Vendor,
+)
 from ..permissions import CASE_PATHS, case_id_of, check_write
 from .deadlines import move_deadlines
 from .decisions import resync_deadlines
@@ -14,7 +25,7 @@ from .refresh import mark_changed, mark_deadlines_changed
 __all__ = ["case_id_of", "delete_record", "save_record"]
 
 # Shared records that cases show: editing one changes the public pages of every case that names it.
-ENTITIES = (Party, Court, Technology, LegalGround)
+ENTITIES = (Party, Court, Technology, LegalGround, Vendor, System, Deployment)
 
 
 @transaction.atomic

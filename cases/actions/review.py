@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ..models import (
     Case,
     CaseLink,
+    Challenge,
     Counsel,
     Decision,
     DecisionIdentifier,
@@ -24,6 +25,7 @@ from ..models import (
     Participation,
     Proceeding,
     ProceedingNumber,
+    Remedy,
 )
 from ..models.revisions import Revision
 from ..permissions import check_write
@@ -35,6 +37,7 @@ from .records import case_id_of, delete_record, save_record
 REVIEWED = (
     Case,
     CaseLink,
+    Challenge,
     Counsel,
     Decision,
     DecisionIdentifier,
@@ -43,6 +46,7 @@ REVIEWED = (
     Participation,
     Proceeding,
     ProceedingNumber,
+    Remedy,
 )
 # A case's many-to-many fields: they wait with the rest of the case's change.
 CASE_M2M = ("technologies", "grounds", "related_cases", "team")

@@ -3,7 +3,16 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import cases, courts, deadlines, documents, parties, proceedings, revisions  # noqa: F401  (registers the admins)
+from . import (  # noqa: F401  (registers the admins)
+    cases,
+    courts,
+    deadlines,
+    documents,
+    parties,
+    proceedings,
+    revisions,
+    surveillance,
+)
 
 admin.site.site_header = _("Surveillance Litigation Tracker")
 admin.site.site_title = _("Litigation Tracker admin")

@@ -27,6 +27,7 @@ from .forms import (
     RowForm,
 )
 from .mixins import ActionAdmin, ScopedTabularInline, may_read_confidential
+from .surveillance import ChallengeInline
 
 # Claimants first, then defendants, then everyone else, as the roles are listed.
 ROLE_ORDER = models.Case(*(models.When(role=role, then=rank) for rank, role in enumerate(Participation.Role.values)))
@@ -121,7 +122,7 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
         (_("Staff only"), {"fields": CONFIDENTIAL_FIELDS, "description": _("Never shown to the public.")}),
         (_("Publication"), {"fields": ["visibility", "published_at", "last_activity_on", "created_at", "updated_at"]}),
     ]
-    inlines = [ParticipationInline, ProceedingInline, CaseLinkInline]
+    inlines = [ParticipationInline, ProceedingInline, ChallengeInline, CaseLinkInline]
     actions = ["publish", "unpublish"]
 
     @admin.display(description=_("deadline notices"))

@@ -1,11 +1,13 @@
 """What every case admin shares: writes go through the actions, lawyers edit only their own cases."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import lookup_spawns_duplicates, unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 
@@ -163,6 +165,21 @@ class ScopedTabularInline(InlinePermissions, admin.TabularInline):
 
 class ScopedStackedInline(InlinePermissions, admin.StackedInline):
     pass
+
+
+class ReturnsToCase:
+    """Return to the record's case page after a plain save: the record is edited from there."""
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._back_to_case(request, obj, super().response_add(request, obj, post_url_continue))
+
+    def response_change(self, request, obj):
+        return self._back_to_case(request, obj, super().response_change(request, obj))
+
+    def _back_to_case(self, request, obj, response):
+        if any(key in request.POST for key in ("_continue", "_addanother", "_saveasnew", IS_POPUP_VAR)):
+            return response
+        return redirect("admin:cases_case_change", obj.case_id)
 
 
 class HistoryPermissions(SafeAutocomplete):

@@ -10,7 +10,6 @@ from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -24,7 +23,7 @@ from ..models import Counsel, LegalGround, Participation, Party, Technology
 from ..models.parties import likely_duplicates
 from .filters import CountryInUseFilter
 from .forms import RowForm
-from .mixins import ActionAdmin, ScopedTabularInline
+from .mixins import ActionAdmin, ReturnsToCase, ScopedTabularInline
 
 # The add popup's parameter that answers it with an existing party instead of a new one.
 USE_VAR = "_use"
@@ -172,25 +171,13 @@ class CounselInline(ScopedTabularInline):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(ActionAdmin, SimpleHistoryAdmin):
+class ParticipationAdmin(ReturnsToCase, ActionAdmin, SimpleHistoryAdmin):
     list_display = ["party", "role", "case"]
     list_select_related = ["party", "case"]
     list_filter = ["role"]
     search_fields = ["party__name", "party__name_ru", "case__title"]
     autocomplete_fields = ["case", "party"]
     inlines = [CounselInline]
-
-    def response_add(self, request, obj, post_url_continue=None):
-        return self._back_to_case(request, obj, super().response_add(request, obj, post_url_continue))
-
-    def response_change(self, request, obj):
-        return self._back_to_case(request, obj, super().response_change(request, obj))
-
-    def _back_to_case(self, request, obj, response):
-        # A role is edited from its case's page: a plain save returns there, not to the list of all roles.
-        if any(key in request.POST for key in ("_continue", "_addanother", "_saveasnew", IS_POPUP_VAR)):
-            return response
-        return redirect("admin:cases_case_change", obj.case_id)
 
 
 class TaxonomyAdmin(ActionAdmin, SimpleHistoryAdmin):

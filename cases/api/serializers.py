@@ -16,10 +16,12 @@ from rest_framework import serializers
 from ..models import (
     Case,
     CaseLink,
+    Challenge,
     Counsel,
     Court,
     Decision,
     DecisionIdentifier,
+    Deployment,
     DocumentText,
     Filing,
     Hearing,
@@ -27,6 +29,9 @@ from ..models import (
     Party,
     Proceeding,
     ProceedingNumber,
+    Remedy,
+    System,
+    Vendor,
 )
 
 
@@ -194,6 +199,79 @@ class LinkSerializer(serializers.ModelSerializer):
         fields = ["kind", "title", "url", "published_on"]
 
 
+class AliasesField(serializers.ListField):
+    """The record's other names and spellings."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.CharField(), source="alias_list", read_only=True, **kwargs)
+
+
+class VendorSerializer(CountryFieldMixin, serializers.ModelSerializer):
+    url = AbsoluteUrlField()
+    aliases = AliasesField()
+
+    class Meta:
+        model = Vendor
+        fields = ["slug", "name", "aliases", "country", "website", "description", "url"]
+
+
+class SystemSerializer(serializers.ModelSerializer):
+    url = AbsoluteUrlField()
+    aliases = AliasesField()
+    vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    technologies = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = System
+        fields = ["slug", "name", "aliases", "vendor", "technologies", "description", "url"]
+
+
+class DeploymentSerializer(CountryFieldMixin, serializers.ModelSerializer):
+    url = AbsoluteUrlField()
+    system = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    operator = PartySerializer(read_only=True)
+
+    class Meta:
+        model = Deployment
+        fields = [
+            "slug",
+            "system",
+            "operator",
+            "country",
+            "region",
+            "city",
+            "latitude",
+            "longitude",
+            "started_on",
+            "ended_on",
+            "status",
+            "legal_basis",
+            "scale",
+            "scale_source_url",
+            "url",
+        ]
+
+
+class RemedySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Remedy
+        fields = ["kind", "date", "source_url", "public_note"]
+
+
+class ChallengeSerializer(serializers.ModelSerializer):
+    system = serializers.SlugRelatedField(
+        source="target_system", slug_field="slug", read_only=True, help_text="Slug of the system challenged."
+    )
+    deployment = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="Slug of the deployment, or null."
+    )
+    remedies = RemedySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Challenge
+        fields = ["system", "deployment", "claim", "remedies"]
+
+
 class CaseSerializer(SelectableFieldsMixin, CountryFieldMixin, serializers.ModelSerializer):
     """A published case with its public parties, counsel, proceedings and their public records."""
 
@@ -204,6 +282,9 @@ class CaseSerializer(SelectableFieldsMixin, CountryFieldMixin, serializers.Model
     proceedings = ProceedingSerializer(source="public_proceedings", many=True, read_only=True)
     links = LinkSerializer(many=True, read_only=True)
     related_cases = serializers.SerializerMethodField()
+    challenges = ChallengeSerializer(
+        source="public_challenges", many=True, read_only=True, help_text="The systems and deployments it challenges."
+    )
 
     class Meta:
         model = Case
@@ -228,6 +309,7 @@ class CaseSerializer(SelectableFieldsMixin, CountryFieldMixin, serializers.Model
             "proceedings",
             "links",
             "related_cases",
+            "challenges",
         ]
 
     def get_related_cases(self, case) -> list[str]:

@@ -12,6 +12,9 @@ router.register("parties", views.PartyViewSet, basename="party")
 router.register("courts", views.CourtViewSet, basename="court")
 router.register("technologies", views.TechnologyViewSet, basename="technology")
 router.register("documents", views.DocumentViewSet, basename="document")
+router.register("vendors", views.VendorViewSet, basename="vendor")
+router.register("systems", views.SystemViewSet, basename="system")
+router.register("deployments", views.DeploymentViewSet, basename="deployment")
 
 # Swagger UI and Redoc come from drf_spectacular_sidecar's static files. Their scripts are files (the split
 # view serves Swagger's start-up script from its own URL), but both inject inline styles, allowed here only.

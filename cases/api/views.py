@@ -20,12 +20,21 @@ from rest_framework.renderers import JSONRenderer
 
 from .. import exports, selectors
 from ..filters import Q_MAX_LENGTH, CaseFilter
-from ..models import DocumentText
+from ..models import Deployment, DocumentText, System, Vendor
 from ..search import search_pages
 from . import schema  # noqa: F401  (registers the OpenAPI extensions)
 from .pagination import CaseCursorPagination, PublicCursorPagination
 from .renderers import CSVRenderer, JSONLinesRenderer
-from .serializers import CaseSerializer, CourtSerializer, DocumentSerializer, PartySerializer, TaxonomySerializer
+from .serializers import (
+    CaseSerializer,
+    CourtSerializer,
+    DeploymentSerializer,
+    DocumentSerializer,
+    PartySerializer,
+    SystemSerializer,
+    TaxonomySerializer,
+    VendorSerializer,
+)
 from .throttling import PublicApiThrottle
 
 BAD_REQUEST = OpenApiResponse(description="An unknown query parameter, a bad filter value or a malformed cursor.")
@@ -51,7 +60,7 @@ class ApiCaseFilter(CaseFilter):
 
 
 # Slug filters choose from live data, so the schema cannot list their values: document them as strings.
-for _name in ("technology", "ground", "party"):
+for _name in ("technology", "ground", "party", "system", "vendor", "operator"):
     extend_schema_field(OpenApiTypes.STR)(ApiCaseFilter.base_filters[_name])
 
 
@@ -215,6 +224,113 @@ class TechnologyViewSet(PublicViewSet):
 
     def get_queryset(self):
         return selectors.public_technologies()
+
+
+def _slug_filter(label, source, field_name):
+    """Return a filter by slugs of public records (from source), an unknown slug being a bad request."""
+    # django-filter looks the chosen records up by their `to_field_name`, so the lookup goes by slug too.
+    return filters.ModelMultipleChoiceFilter(
+        label=label, to_field_name="slug", field_name=f"{field_name}__slug", queryset=lambda request: source()
+    )
+
+
+def _country_filter(field_name="country"):
+    return filters.MultipleChoiceFilter(label="Country (ISO code)", field_name=field_name, choices=_countries)
+
+
+def _countries():
+    return CaseFilter.base_filters["country"].extra["choices"]()
+
+
+class VendorFilter(filters.FilterSet):
+    """Public vendors by country."""
+
+    country = _country_filter()
+
+    class Meta:
+        model = Vendor
+        fields = []
+
+
+class SystemFilter(filters.FilterSet):
+    """Public systems by vendor or technology."""
+
+    vendor = _slug_filter("Slug of the vendor", selectors.public_vendors, "vendor")
+    technology = _slug_filter("Slug of a technology", selectors.public_technologies, "technologies")
+
+    class Meta:
+        model = System
+        fields = []
+
+
+class DeploymentFilter(filters.FilterSet):
+    """Public deployments by country, system, vendor, operator or status."""
+
+    country = _country_filter()
+    system = _slug_filter("Slug of the system", selectors.public_systems, "system")
+    vendor = _slug_filter("Slug of the system's vendor", selectors.public_vendors, "system__vendor")
+    operator = _slug_filter("Slug of the operator (a party)", selectors.public_operators, "operator")
+    status = filters.MultipleChoiceFilter(label="Status", choices=Deployment.Status.choices)
+
+    class Meta:
+        model = Deployment
+        fields = []
+
+
+for _filter in [*SystemFilter.base_filters.values(), *DeploymentFilter.base_filters.values()]:
+    if isinstance(_filter, filters.ModelMultipleChoiceFilter):
+        extend_schema_field(OpenApiTypes.STR)(_filter)
+
+
+class SurveillanceViewSet(PublicViewSet):
+    """Vendors, systems and deployments: public when a published case challenges them or an editor published them."""
+
+    filter_backends = [DjangoFilterBackend]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Vendors of public surveillance systems",
+        responses={200: VendorSerializer(many=True), **ENTITY_RESPONSES},
+    ),
+    retrieve=extend_schema(responses={200: VendorSerializer, 404: NOT_FOUND, **ENTITY_RESPONSES}),
+)
+class VendorViewSet(SurveillanceViewSet):
+    serializer_class = VendorSerializer
+    filterset_class = VendorFilter
+
+    def get_queryset(self):
+        return selectors.public_vendors().order_by("slug")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Surveillance systems challenged in published cases or published on their own",
+        responses={200: SystemSerializer(many=True), **ENTITY_RESPONSES},
+    ),
+    retrieve=extend_schema(responses={200: SystemSerializer, 404: NOT_FOUND, **ENTITY_RESPONSES}),
+)
+class SystemViewSet(SurveillanceViewSet):
+    serializer_class = SystemSerializer
+    filterset_class = SystemFilter
+
+    def get_queryset(self):
+        return selectors.public_systems().select_related("vendor").prefetch_related("technologies").order_by("slug")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Deployments challenged in published cases or published on their own",
+        responses={200: DeploymentSerializer(many=True), **ENTITY_RESPONSES},
+    ),
+    retrieve=extend_schema(responses={200: DeploymentSerializer, 404: NOT_FOUND, **ENTITY_RESPONSES}),
+)
+class DeploymentViewSet(SurveillanceViewSet):
+    serializer_class = DeploymentSerializer
+    filterset_class = DeploymentFilter
+
+    def get_queryset(self):
+        return selectors.public_deployments().select_related("system", "operator").order_by("slug")
 
 
 class DocumentFilter(filters.FilterSet):

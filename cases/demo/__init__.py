@@ -8,6 +8,7 @@ changes nothing (not even history).
 
 import datetime
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -22,10 +23,12 @@ from ..actions.records import save_record
 from ..models import (
     Case,
     CaseLink,
+    Challenge,
     Counsel,
     Court,
     Decision,
     DecisionIdentifier,
+    Deployment,
     Filing,
     Hearing,
     LegalGround,
@@ -33,7 +36,10 @@ from ..models import (
     Party,
     Proceeding,
     ProceedingNumber,
+    Remedy,
+    System,
     Technology,
+    Vendor,
 )
 from .documents import attach_demo_documents
 
@@ -170,6 +176,48 @@ class Loader:
         return proceeding
 
 
+    def surveillance(self, data, *, technologies, parties):
+        """Load the vendors, systems, deployments and what the demo cases challenge, with their outcomes."""
+        vendors = {}
+        for row in data["vendors"]:
+            values = pick(row, "name", "country", "website", "description") | {"aliases": lines(row)}
+            vendors[row["slug"]] = upsert(Vendor, {"slug": row["slug"]}, values, save=self.save)
+        systems = {}
+        for row in data["systems"]:
+            values = pick(row, "name", "description") | {"aliases": lines(row)}
+            values["vendor"] = vendors.get(row.get("vendor"))
+            system = upsert(System, {"slug": row["slug"]}, values, save=self.save)
+            system.technologies.set([technologies[slug] for slug in row["technologies"]])
+            systems[row["slug"]] = system
+        deployments = {}
+        for row in data["deployments"]:
+            fields = ["country", "region", "city", "status", "legal_basis", "scale", "scale_source_url"]
+            values = pick(row, *fields) | {
+                "system": systems[row["system"]],
+                "operator": parties[row["operator"]],
+                "latitude": Decimal(row["latitude"]) if row.get("latitude") else None,
+                "longitude": Decimal(row["longitude"]) if row.get("longitude") else None,
+                "started_on": row.get("started_on"),
+                "ended_on": row.get("ended_on"),
+            }
+            deployments[row["slug"]] = upsert(Deployment, {"slug": row["slug"]}, values, save=self.save)
+        for row in data["challenges"]:
+            lookup = {
+                "case": Case.objects.get(slug=row["case"]),
+                "deployment": deployments.get(row.get("deployment")),
+                "system": systems.get(row.get("system")),
+            }
+            challenge = upsert(Challenge, lookup, pick(row, "claim"), save=self.save)
+            for remedy in row.get("remedies") or []:
+                lookup = {"challenge": challenge, "kind": remedy["kind"], "date": remedy["date"]}
+                upsert(Remedy, lookup, pick(remedy, "source_url", "public_note"), save=self.save)
+
+
+def lines(row):
+    """Return a row's aliases as the one-per-line text the models keep."""
+    return "\n".join(row.get("aliases") or [])
+
+
 def pick(row, *fields):
     """Return the text fields of a data row, blank where the file leaves them out."""
     return {field: row.get(field) or "" for field in fields}
@@ -177,7 +225,7 @@ def pick(row, *fields):
 
 @transaction.atomic
 def load_demo(*, actor=None):
-    """Create or update the demo vocabulary, courts, parties and cases, and publish the cases."""
+    """Create or update the demo vocabulary, courts, parties, cases and what they challenge; publish the cases."""
     loader = Loader(actor)
     vocabulary = read("vocabulary.yaml")
     technologies = loader.vocabulary(Technology, vocabulary["technologies"])
@@ -188,6 +236,7 @@ def load_demo(*, actor=None):
         loader.case(data, technologies=technologies, grounds=grounds, courts=courts, parties=parties)
         for data in read_cases()
     ]
+    loader.surveillance(read("surveillance.yaml"), technologies=technologies, parties=parties)
     for case in cases:
         publish_case(case, actor=actor)
     attach_demo_documents(

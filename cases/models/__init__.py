@@ -12,6 +12,7 @@ from .people import UserProfile
 from .proceedings import Decision, Filing, Hearing, Proceeding
 from .reminders import ReminderOutage
 from .revisions import Revision
+from .surveillance import Challenge, Deployment, Remedy, System, Vendor
 from .taxonomy import LegalGround, Technology
 
 __all__ = [
@@ -19,9 +20,11 @@ __all__ = [
     "Case",
     "CaseFacet",
     "CaseLink",
+    "Challenge",
     "Counsel",
     "Court",
     "Deadline",
+    "Deployment",
     "Decision",
     "FacetCount",
     "DocumentPage",
@@ -36,9 +39,12 @@ __all__ = [
     "PublicVersion",
     "ReminderDelivery",
     "ReminderOutage",
+    "Remedy",
     "ProceedingNumber",
     "ReminderDelivery",
     "Revision",
+    "System",
     "Technology",
     "UserProfile",
+    "Vendor",
 ]

@@ -27,6 +27,9 @@ LABELS = {
     "outcome": lambda value, row: Result(value).label,
     "year": lambda value, row: str(value),
     "party": _bilingual,
+    "system": lambda value, row: row["name"],
+    "vendor": lambda value, row: row["name"],
+    "operator": _bilingual,
 }
 
 
@@ -35,7 +38,7 @@ def _selected(filterset, name):
     values = list(filterset.form.cleaned_data.get(name) or [])
     if not values:
         return {}
-    if isinstance(values[0], Model):  # technologies, grounds or parties
+    if isinstance(values[0], Model):  # technologies, grounds, parties, systems, vendors or operators
         return {obj.slug: obj.display_name for obj in values}
     choices = dict(filterset.form.fields[name].choices)
     return {value: choices.get(value, value) for value in values}

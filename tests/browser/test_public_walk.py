@@ -72,6 +72,25 @@ def test_visitor_walk_and_accessibility(page, live_server, demo):
     check_axe(page, "stats")
     screenshot(page, "stats")
 
+    # From a case to the system it challenges, its vendor, and the deployment.
+    page.goto(live_server.url + "/cases/popova-and-milov-v-moscow-dit/")
+    challenged = page.get_by_role("region", name="What this case challenges")
+    challenged.get_by_role("link", name="Moscow city video surveillance system").click()
+    assert "/systems/moscow-city-video-surveillance/" in page.url
+    assert page.get_by_role("region", name="Cases that challenge it").get_by_role("link", name="Glukhin v. Russia")
+    check_axe(page, "system page")
+    screenshot(page, "system")
+    page.locator("p.meta").get_by_role("link", name="NtechLab").click()
+    assert "/vendors/ntechlab/" in page.url
+    assert "НтехЛаб" in page.content()
+    check_axe(page, "vendor page")
+    screenshot(page, "vendor")
+    challenges = page.get_by_role("region", name="Cases that challenge its systems")
+    challenges.get_by_role("link", name="Moscow, Russia", exact=True).first.click()
+    assert "/deployments/" in page.url
+    check_axe(page, "deployment page")
+    screenshot(page, "deployment")
+
 
 def test_pages_fit_a_360px_screen(browser, live_server, demo):
     context = browser.new_context(viewport={"width": 360, "height": 740})
@@ -88,6 +107,8 @@ def test_pages_fit_a_360px_screen(browser, live_server, demo):
         ("party", party_url),
         ("stats", "/stats/"),
         ("case-ru", "/ru" + case_url),
+        ("system", "/systems/moscow-city-video-surveillance/"),
+        ("vendor", "/vendors/ntechlab/"),
     ]:
         page.goto(live_server.url + path)
         screenshot(page, f"narrow-{name}")

@@ -13,16 +13,20 @@ from django.utils.text import slugify
 from cases.cache import invalidate_public_pages
 from cases.models import (
     Case,
+    Challenge,
     Court,
     Deadline,
     Decision,
+    Deployment,
     Filing,
     Hearing,
     LegalGround,
     Participation,
     Party,
     Proceeding,
+    System,
     Technology,
+    Vendor,
 )
 from cases.search import refresh_search_vectors
 from cases.summary import recount_all, write_case_facets
@@ -68,6 +72,12 @@ GROUNDS = [
     ("Constitutional privacy", "constitutional-privacy"),
 ]
 AGENCIES = ["Department of Information Technology", "Ministry of Interior", "Police Service", "Security Service"]
+# (system, its slug, vendor, its slug): fixed slugs, so benchmarks can name their pages.
+SYSTEMS = [
+    ("Fake city cameras", "fake-city-cameras", "Fake Vision", "fake-vision"),
+    ("Fake face search", "fake-face-search", "Fake Vision", "fake-vision"),
+    ("Fake phone spyware", "fake-phone-spyware", "Fake Intrusion Group", "fake-intrusion-group"),
+]
 AGENCIES += ["City Transport Authority", "Data Protection Authority", "Intelligence Agency", "Border Agency"]
 # Words for titles and summaries, most common first, drawn with Zipf-like weights as in real text: the
 # commonest appears in about half the summaries, the rarest in under one in twenty.
@@ -302,6 +312,7 @@ class Generator:
             [(f"{city} {agency}", "agency") for city in ("Moscow", "London", "Paris", "Delhi") for agency in AGENCIES]
             + [(f"{name} NGO", "ngo") for name in ("Privacy", "Digital Rights", "Civil Liberties", "Roskomsvoboda")]
         )
+        self.deployments = self._deployments()
 
     def _vocabulary(self, model, terms):
         for name, slug in terms:
@@ -323,6 +334,25 @@ class Generator:
             defaults={"country": "", "level": "international", "timezone": "Europe/Paris"},
         )
         return courts
+
+    def _deployments(self):
+        """Return one deployment of a fake system per agency, most of the city cameras."""
+        systems = []
+        for name, slug, vendor_name, vendor_slug in SYSTEMS:
+            vendor, _ = Vendor.objects.get_or_create(slug=vendor_slug, defaults={"name": vendor_name})
+            systems.append(System.objects.get_or_create(slug=slug, defaults={"name": name, "vendor": vendor})[0])
+        rows = [
+            Deployment(
+                system=weighted(self.rng, [(systems[0], 6), (systems[1], 3), (systems[2], 1)]),
+                operator=agency,
+                slug=self._slug(agency.name),
+                country=self.rng.choice(COUNTRIES)[0],
+                started_on=self.today - datetime.timedelta(days=self.rng.randint(365, 15 * 365)),
+            )
+            for agency in self.agencies
+            if agency.kind == "agency"
+        ]
+        return Deployment.objects.bulk_create(rows)
 
     def _parties(self, names):
         parties = [Party(name=name, kind=kind, slug=self._slug(name)) for name, kind in names]
@@ -365,6 +395,7 @@ class Generator:
             )
         cases = Case.objects.bulk_create(cases)
         self._taxonomy(cases)
+        self._challenges(cases)
         participations = self._participations(cases, people)
         proceedings = self._proceedings(cases, plans)
         latest = self._children(proceedings, participations)
@@ -383,6 +414,15 @@ class Generator:
                 grounds.append(Case.grounds.through(case_id=case.pk, legalground_id=ground.pk))
         Case.technologies.through.objects.bulk_create(links)
         Case.grounds.through.objects.bulk_create(grounds)
+
+    def _challenges(self, cases):
+        # Half the cases challenge a deployment; like defendants, a few deployments are challenged again and again.
+        rng, rows = self.rng, []
+        for case in cases:
+            if rng.random() < 0.5:
+                deployment = self.deployments[min(int(rng.paretovariate(1.2)) - 1, len(self.deployments) - 1)]
+                rows.append(Challenge(case=case, deployment=deployment, claim=sentence(rng, 12)))
+        Challenge.objects.bulk_create(rows)
 
     def _participations(self, cases, people):
         rng, rows = self.rng, []

@@ -1,0 +1,53 @@
+"""Pages for a surveillance system, its vendor and a deployment: what they are and the cases against them."""
+
+from django.shortcuts import render
+
+from ..cache import cache_public_page
+from ..selectors import (
+    public_deployment,
+    public_deployment_challenges,
+    public_system,
+    public_system_challenges,
+    public_vendor,
+    public_vendor_challenges,
+    system_timeline,
+)
+from .paging import page_of
+
+PAGE_SIZE = 50
+
+
+def _challenges_page(request, challenges):
+    return page_of(challenges, PAGE_SIZE, request.GET.get("page"))
+
+
+@cache_public_page
+def system_detail(request, slug):
+    """Show a system: its vendor, deployments, the published cases that challenge it, with remedies, in time."""
+    system = public_system(slug)
+    page = _challenges_page(request, public_system_challenges(system))
+    context = {
+        "system": system,
+        "page": page,
+        "challenges": page.object_list,
+        # The cases of this page of challenges, so the timeline stays as short as the page.
+        "timeline": system_timeline(system.public_deployments, page.object_list),
+    }
+    return render(request, "cases/system_detail.html", context)
+
+
+@cache_public_page
+def vendor_detail(request, slug):
+    """Show a vendor: its public systems and the published cases against them."""
+    vendor = public_vendor(slug)
+    page = _challenges_page(request, public_vendor_challenges(vendor))
+    return render(request, "cases/vendor_detail.html", {"vendor": vendor, "page": page, "challenges": page.object_list})
+
+
+@cache_public_page
+def deployment_detail(request, slug):
+    """Show a deployment: system, operator, place, period, legal basis, scale, and the cases against it."""
+    deployment = public_deployment(slug)
+    page = _challenges_page(request, public_deployment_challenges(deployment))
+    context = {"deployment": deployment, "page": page, "challenges": page.object_list}
+    return render(request, "cases/deployment_detail.html", context)
