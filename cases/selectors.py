@@ -8,7 +8,9 @@ Http404 as a missing one.
 import datetime
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, F, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext
 
@@ -314,20 +316,30 @@ FACETS = ("country", "technology", "ground", "court_level", "status", "outcome",
 NAMED = {"technology": Technology, "ground": LegalGround, "party": Party}
 
 
+def among(field, ids):
+    """Return a filter for field being one of ids, passed as one array on PostgreSQL (a search may match 50,000)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))})
+    return Q(**{f"{field}__in": ids})
+
+
 def facet_count(cases, facet, *, limit=None, values=None, where=None):
     """Return [(value, row, count), ...] for one facet over published cases, read from the facet summary.
 
-    `cases` is a public queryset to count within, or None for every published case; `where` maps other facets
-    to the summary values a case must have one of (each facet narrows further). Counts are of distinct cases,
-    highest first (years: newest first); only values with at least one case appear. `limit` keeps the top rows
-    only; `values` counts just those values. Rows of technologies, grounds and parties carry their slug as the
-    value, and `name` and `name_ru`.
+    `cases` are the published cases to count within, as a queryset or a list of ids (e.g. a search's matches,
+    found once for every facet), or None for all of them; `where` maps other facets to the summary values a
+    case must have one of (each facet narrows further). Counts are of distinct cases, highest first (years:
+    newest first); only values with at least one case appear. `limit` keeps the top rows only; `values` counts
+    just those values. Rows of technologies, grounds and parties carry their slug as the value, and `name` and
+    `name_ru`.
     """
     if cases is None and not where:
         rows = FacetCount.objects.filter(facet=facet).values("value", n=F("cases"))
     else:
         rows = CaseFacet.objects.filter(facet=facet)
-        if cases is not None:
+        if isinstance(cases, list):
+            rows = rows.filter(among("case_id", cases))
+        elif cases is not None:
             rows = rows.filter(case__in=cases.order_by().values("pk"))
         for other, wanted in (where or {}).items():
             rows = rows.filter(case__in=CaseFacet.objects.filter(facet=other, value__in=wanted).values("case_id"))
