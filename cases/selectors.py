@@ -9,8 +9,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, ExtractYear
 from django.http import Http404
 from django.utils.translation import gettext
 
@@ -175,17 +176,24 @@ def public_documents(case):
 # that is only in drafts stays unknown.
 
 
+# The public records below are found with EXISTS, which stops at a record's first published case, rather than
+# joining every link to every published case and removing the duplicates: at 100,000 cases that join costs
+# 100-200 ms each time the filters validate a slug or a page prefetches the courts it shows.
+
+
 def public_parties():
     """Return parties that take part in, or act as counsel in, a published case."""
     public_ids = Case.objects.public().values("pk")
     return Party.objects.filter(
-        Q(participations__case__in=public_ids) | Q(counsel_roles__participation__case__in=public_ids)
-    ).distinct()
+        Exists(Participation.objects.filter(party=OuterRef("pk"), case__in=public_ids))
+        | Exists(Counsel.objects.filter(organisation=OuterRef("pk"), participation__case__in=public_ids))
+    )
 
 
 def public_courts():
     """Return courts that hear a published case."""
-    return Court.objects.filter(proceedings__case__in=Case.objects.public().values("pk")).distinct()
+    public_ids = Case.objects.public().values("pk")
+    return Court.objects.filter(Exists(Proceeding.objects.filter(court=OuterRef("pk"), case__in=public_ids)))
 
 
 def with_public_appeals_to(lookup="appeals_to"):
@@ -198,12 +206,16 @@ def with_public_appeals_to(lookup="appeals_to"):
 
 def public_technologies():
     """Return technologies challenged in a published case."""
-    return Technology.objects.filter(cases__in=Case.objects.public().values("pk")).distinct()
+    public_ids = Case.objects.public().values("pk")
+    links = Case.technologies.through.objects.filter(technology=OuterRef("pk"), case__in=public_ids)
+    return Technology.objects.filter(Exists(links))
 
 
 def public_grounds():
     """Return rights and legal grounds at issue in a published case."""
-    return LegalGround.objects.filter(cases__in=Case.objects.public().values("pk")).distinct()
+    public_ids = Case.objects.public().values("pk")
+    links = Case.grounds.through.objects.filter(legalground=OuterRef("pk"), case__in=public_ids)
+    return LegalGround.objects.filter(Exists(links))
 
 
 def _get_or_404(queryset, slug):
@@ -323,6 +335,36 @@ def among(field, ids):
     return Q(**{f"{field}__in": ids})
 
 
+# Single-valued facets, counted off the public cases' covering index (case_public_count_idx) when filtered.
+CASE_COLUMNS = {
+    "country": F("country"),
+    "status": F("status"),
+    "outcome": F("outcome"),
+    "year": Cast(ExtractYear("filed_on"), CharField()),
+}
+CASE_LOOKUPS = {
+    "country": "country__in",
+    "status": "status__in",
+    "outcome": "outcome__in",
+    "year": "filed_on__year__in",
+}
+
+
+def _facet_scope(cases, where):
+    """Return the published cases among cases (a queryset, a list of ids or None) with one of each where's values."""
+    scope = Case.objects.public().order_by()
+    if isinstance(cases, list):
+        scope = scope.filter(among("pk", cases))
+    elif cases is not None:
+        scope = scope.filter(pk__in=cases.order_by().values("pk"))
+    for other, wanted in (where or {}).items():
+        if other in CASE_LOOKUPS:
+            scope = scope.filter(**{CASE_LOOKUPS[other]: wanted})
+        else:
+            scope = scope.filter(pk__in=CaseFacet.objects.filter(facet=other, value__in=wanted).values("case_id"))
+    return scope
+
+
 def facet_count(cases, facet, *, limit=None, values=None, where=None):
     """Return [(value, row, count), ...] for one facet over published cases, read from the facet summary.
 
@@ -335,19 +377,15 @@ def facet_count(cases, facet, *, limit=None, values=None, where=None):
     """
     if cases is None and not where:
         rows = FacetCount.objects.filter(facet=facet).values("value", n=F("cases"))
+    elif facet in CASE_COLUMNS:
+        rows = _facet_scope(cases, where).values(value=CASE_COLUMNS[facet]).annotate(n=Count("*"))
     else:
-        rows = CaseFacet.objects.filter(facet=facet)
-        if isinstance(cases, list):
-            rows = rows.filter(among("case_id", cases))
-        elif cases is not None:
-            rows = rows.filter(case__in=cases.order_by().values("pk"))
-        for other, wanted in (where or {}).items():
-            rows = rows.filter(case__in=CaseFacet.objects.filter(facet=other, value__in=wanted).values("case_id"))
-        rows = rows.values("value").annotate(n=Count("*"))
+        scope = _facet_scope(cases, where).values("pk")
+        rows = CaseFacet.objects.filter(facet=facet, case__in=scope).values("value").annotate(n=Count("*"))
     if values is not None:
         values = [str(value) for value in values]
         rows = rows.filter(value__in=_summary_values(facet, values) if facet in NAMED else values)
-    rows = rows.exclude(value="").order_by(*(["-value"] if facet == "year" else ["-n", "value"]))
+    rows = rows.exclude(value="").exclude(value=None).order_by(*(["-value"] if facet == "year" else ["-n", "value"]))
     rows = list(rows[:limit] if limit else rows)
     if facet == "year":
         return [(int(row["value"]), row, row["n"]) for row in rows]
