@@ -101,6 +101,7 @@ class CaseFilter(filters.FilterSet):
         # Match once through the search index and keep the ids: the page's count and rows then read those cases
         # by primary key, instead of joining the matches to every public case twice more.
         ids = list(search_cases(Case.objects.public(), text, pages=pages).order_by().values_list("pk", flat=True))
+        self.search_ids = ids  # the facet counts count within them too
         return rank_cases(queryset.filter(selectors.among("pk", ids)), text, pages=pages)
 
     def filter_linked(self, queryset, name, value):

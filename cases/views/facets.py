@@ -49,12 +49,15 @@ def _case_filter_ids(filterset):
     """Return the ids of public cases matching the request's search and date range, or None if it has neither.
 
     Computed once and kept on the filterset: every facet counts within the same matches, and a search is the
-    costliest filter there is.
+    costliest filter there is. A search alone reuses the matches the list itself found.
     """
     if not hasattr(filterset, "_case_filter_ids"):
         data = filterset.form.cleaned_data
         ids = None
-        if any(data.get(field) for field in CASE_FILTERS):
+        if data.get("q") and not any(data.get(field) for field in CASE_FILTERS if field != "q"):
+            filterset.qs  # noqa: B018 - filtering runs the search, which keeps its matches (PostgreSQL)
+            ids = getattr(filterset, "search_ids", None)
+        if ids is None and any(data.get(field) for field in CASE_FILTERS):
             raw = {field: filterset.data[field] for field in CASE_FILTERS if field in filterset.data}
             ids = list(CaseFilter(raw, request=filterset.request).qs.order_by().values_list("pk", flat=True))
         filterset._case_filter_ids = ids
