@@ -5,7 +5,8 @@
 For each size it builds (or reuses) a generated database, starts gunicorn (2 sync workers, production
 settings, no page cache) and times each URL `--repeat` times after one warm-up request, one request at a
 time, taking the median. Staff pages use sign-in cookies of a benchmark editor and lawyer. The export rate is
-a filtered JSON download as large as EXPORT_MAX_CASES allows. It writes one table, with met or missed per
+a filtered JSON download as large as EXPORT_MAX_CASES allows. `EXPLAIN ANALYZE` of the list's page query
+(bench._explain) must show an index and no sequential scan of cases_case. It writes one table, with met or missed per
 target, the command and the load average, into docs/benchmarks.md.
 """
 
@@ -89,10 +90,11 @@ def export_filter(url, limit):
     )
 
 
-def staff_cookies(url, secret_key):
+def run_module(module, url, secret_key):
+    """Run a bench module in a Django process on the database at url; return the JSON its last line prints."""
     env = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench._settings", "SECRET_KEY": secret_key}
     output = subprocess.run(
-        [sys.executable, "-m", "bench._staff"],
+        [sys.executable, "-m", module],
         cwd=ROOT,
         env={**os.environ, **env, "DJANGO_DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "CELERY_BROKER_URL": "memory://"},
         capture_output=True,
@@ -116,7 +118,8 @@ def worker_rss_mib(server):
 def measure(url, repeat, limit):
     values = sample(url)
     secret_key = secrets.token_urlsafe(64)  # sessions are signed with the server's key
-    cookies = staff_cookies(url, secret_key)
+    cookies = run_module("bench._staff", url, secret_key)
+    plans = run_module("bench._explain", url, secret_key)
     server = Server(url, None, 2, secret_key=secret_key)
     try:
         server.wait()
@@ -132,6 +135,7 @@ def measure(url, repeat, limit):
         assert body.rstrip().endswith(b"]"), "export ended early"
         rows["export"] = {"cases": count, "rate": count / seconds}
         rows["memory"] = worker_rss_mib(server)
+        rows["plans"] = plans
         return rows
     finally:
         server.stop()
@@ -165,6 +169,12 @@ def report(sizes, results, command, load):
         f"{rates[0]['rate']:,.0f} | {rates[1]['rate']:,.0f} | ≥ {EXPORT_TARGET:,}/s | "
         f"{verdict(rates[1]['rate'] >= EXPORT_TARGET)} |"
     )
+    for state, plan in results[large]["plans"].items():
+        lines.append(
+            f"| plan of the list's page query `/cases/?{state}`, ms (`EXPLAIN ANALYZE`) | "
+            f"{results[small]['plans'][state]['ms']:.1f} | {plan['ms']:.1f} | an index, no seq scan on cases_case | "
+            f"{verdict(plan['indexed'])} |"
+        )
     memory = [results[size]["memory"] for size in (small, large)]
     lines.append(
         f"| largest gunicorn worker after the run, MiB | {memory[0]:.0f} | {memory[1]:.0f} | < 250 | "

@@ -141,11 +141,29 @@ def search_pages(pages, text):
     return pages.filter(text__icontains=text)
 
 
+def rank_cases(queryset, text, *, pages=None):
+    """Annotate each case in queryset with its `rank` for text, matching or not (PostgreSQL only).
+
+    Its best page among `pages` (DocumentPage rows) adds to its rank, so one long document cannot outweigh a
+    case whose title matches.
+    """
+    text = text[:MAX_QUERY_CHARS]
+    # Cases carry transliteration keys (Попова finds Popova); document pages do not.
+    rank = SearchRank(F("search_vector"), search_query(text, transliterated=True))
+    if pages is None:
+        return queryset.annotate(rank=rank)
+    hits = search_pages(pages, text).with_case_id()
+    best_page = hits.filter(case_id=OuterRef("pk")).annotate(rank=SearchRank(F("search_vector"), search_query(text)))
+    return queryset.annotate(
+        rank=Coalesce(rank, 0.0) + Coalesce(Subquery(best_page.order_by("-rank").values("rank")[:1]), 0.0)
+    )
+
+
 def search_cases(queryset, text, *, pages=None):
     """Filter queryset to cases matching text; on PostgreSQL also annotate `rank`.
 
-    `pages` (DocumentPage rows, e.g. only public ones) also makes a case match when one of its pages does;
-    its best page adds to its rank, so one long document cannot outweigh a case whose title matches.
+    `pages` (DocumentPage rows, e.g. only public ones) also makes a case match when one of its pages does,
+    and adds to its rank (see rank_cases).
     """
     text = text[:MAX_QUERY_CHARS]
     if not text:
@@ -153,14 +171,11 @@ def search_cases(queryset, text, *, pages=None):
     if connection.vendor == "postgresql":
         query = search_query(text, transliterated=True)
         if pages is None:
-            return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
-        hits = search_pages(pages, text).with_case_id()
-        page_query = search_query(text)
-        best_page = hits.filter(case_id=OuterRef("pk")).annotate(rank=SearchRank(F("search_vector"), page_query))
-        return queryset.filter(Q(search_vector=query) | Q(pk__in=hits.values("case_id"))).annotate(
-            rank=Coalesce(SearchRank(F("search_vector"), query), 0.0)
-            + Coalesce(Subquery(best_page.order_by("-rank").values("rank")[:1]), 0.0)
-        )
+            return rank_cases(queryset.filter(search_vector=query), text)
+        # One set of ids from two index reads: an OR of the two conditions would scan every case instead.
+        matches = Case.objects.filter(search_vector=query).order_by().values("pk")
+        matches = matches.union(search_pages(pages, text).with_case_id().order_by().values("case_id"))
+        return rank_cases(queryset.filter(pk__in=matches), text, pages=pages)
     # A confidential decision's citation must not find its case.
     matches = Q(proceedings__decisions__is_public=True, proceedings__decisions__identifiers__value__icontains=text)
     for field in FALLBACK_FIELDS:

@@ -142,6 +142,14 @@ class Case(models.Model):
             models.Index(
                 fields=["title", "id"], name="case_public_title_idx", condition=models.Q(visibility="published")
             ),
+            # Counting the public list's cases (all, or by country, status, outcome, year or date filed) and
+            # joining them to a technology's, a party's or a search's cases reads this index alone, never the
+            # wide case rows.
+            models.Index(
+                fields=["country", "status", "outcome", "filed_on", "id"],
+                name="case_public_count_idx",
+                condition=models.Q(visibility="published", published_at__isnull=False),
+            ),
             # The admin's date hierarchy groups every case by date filed.
             models.Index(fields=["filed_on"], name="case_filed_on_idx"),
         ]

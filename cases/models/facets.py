@@ -51,6 +51,8 @@ class FacetCount(models.Model):
                 violation_error_message=_("Each facet value is counted once."),
             ),
         ]
+        # The unfiltered list shows each facet's top values: read off this index, not sorted from 40,000 parties.
+        indexes = [models.Index(fields=["facet", "-cases", "value"], name="facetcount_top_idx")]
 
     def __str__(self):
         return f"{self.facet}={self.value}: {self.cases}"

@@ -44,30 +44,46 @@ def _selected(filterset, name):
     return {value: choices.get(value, value) for value in values}
 
 
-# Filters that are not facets: the cases they leave are counted through the case table.
+# Filters that are not facets: the cases they leave are found through the case table, once per request.
 CASE_FILTERS = ("q", "filed_after", "filed_before")
 
 
-def _facet_scope(filterset, name):
-    """Return (cases, where) for facet_count: the cases matching every filter but the facet's own.
+def _case_filter_ids(filterset):
+    """Return the ids of public cases matching the request's search and date range, or None if it has neither.
 
-    So ticking one country still shows how many cases the other countries would add. Facet filters become
+    Computed once and kept on the filterset: every facet counts within the same matches, and a search is the
+    costliest filter there is. A search alone reuses the matches the list itself found.
+    """
+    if not hasattr(filterset, "_case_filter_ids"):
+        data = filterset.form.cleaned_data
+        ids = None
+        if data.get("q") and not any(data.get(field) for field in CASE_FILTERS if field != "q"):
+            filterset.qs  # noqa: B018 - filtering runs the search, which keeps its matches (PostgreSQL)
+            ids = getattr(filterset, "search_ids", None)
+        if ids is None and any(data.get(field) for field in CASE_FILTERS):
+            raw = {field: filterset.data[field] for field in CASE_FILTERS if field in filterset.data}
+            ids = list(CaseFilter(raw, request=filterset.request).qs.order_by().values_list("pk", flat=True))
+        filterset._case_filter_ids = ids
+    return filterset._case_filter_ids
+
+
+def _facet_count(filterset, name, **options):
+    """Return facet_count(**options) rows for name over the cases matching every filter but the facet's own.
+
+    So ticking one country still shows how many cases the other countries would add, while the search, the
+    date range and every other ticked facet narrow the counts as they narrow the list. Facet filters become
     conditions on the facet summary; only a search or a date range needs the case table.
     """
     data = filterset.form.cleaned_data
-    cases = None
-    if any(data.get(field) for field in CASE_FILTERS):
-        data = {field: filterset.data[field] for field in CASE_FILTERS if field in filterset.data}
-        cases = CaseFilter(data, request=filterset.request).qs
     where = {facet: summary_values(facet, data[facet]) for facet in FACETS if facet != name and data.get(facet)}
-    return cases, where
+    return facet_count(_case_filter_ids(filterset), name, where=where, **options)
 
 
 def _facet_state(filterset, name):
     """Return the valid filters that decide which cases facet name counts, as a stable JSON-ready dict."""
     state = {}
     for field, value in filterset.form.cleaned_data.items():
-        # Sorting never changes which cases match; the facet's own filter is ignored (see _facet_scope).
+        # Sorting never changes which cases match; the facet's own filter is ignored (see _facet_count).
         if field in (name, "sort") or not value:
             continue
         if isinstance(value, list | QuerySet):
@@ -81,12 +97,11 @@ def _facet_state(filterset, name):
 def _facet_rows(filterset, name, selected):
     """Return facet_count rows for name: the top FACET_LIMIT, then any selected values beyond them."""
     state = _facet_state(filterset, name)
-    cases, where = _facet_scope(filterset, name)
     rows = cached_public_value(
         filterset.request,
         f"facet:{name}",
         state,
-        lambda: facet_count(cases, name, limit=FACET_LIMIT, where=where),
+        lambda: _facet_count(filterset, name, limit=FACET_LIMIT),
     )
     missing = sorted(set(selected) - {str(value) for value, _row, _n in rows})
     if missing:
@@ -94,7 +109,7 @@ def _facet_rows(filterset, name, selected):
             filterset.request,
             f"facet-values:{name}",
             {"filters": state, "values": missing},
-            lambda: facet_count(cases, name, values=missing, where=where),
+            lambda: _facet_count(filterset, name, values=missing),
         )
     return rows
 
