@@ -11,7 +11,7 @@ case-insensitive substring search.
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, TextField, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 
 from .models import Case, Decision
 
@@ -112,6 +112,21 @@ def search_pages(pages, text):
     return pages.filter(text__icontains=text)
 
 
+def _best_page_rank(hits, query):
+    """Return the rank of the case's best page among hits, or 0.
+
+    The page's case is reached through its filing or its decision apart: each path follows indexed foreign
+    keys from the case, where one "filing's or decision's case" column would make PostgreSQL read every
+    document of every case for each case it ranks.
+    """
+    best = None
+    for owner in ("filing", "decision"):
+        pages = hits.filter(**{f"document__{owner}__proceeding__case_id": OuterRef("pk")})
+        rank = pages.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank").values("rank")[:1]
+        best = Coalesce(Subquery(rank), 0.0) if best is None else Greatest(best, Coalesce(Subquery(rank), 0.0))
+    return best
+
+
 def search_cases(queryset, text, *, pages=None):
     """Filter queryset to cases matching text; on PostgreSQL also annotate `rank`.
 
@@ -125,11 +140,9 @@ def search_cases(queryset, text, *, pages=None):
         query = search_query(text)
         if pages is None:
             return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
-        hits = search_pages(pages, text).with_case_id()
-        best_page = hits.filter(case_id=OuterRef("pk")).annotate(rank=SearchRank(F("search_vector"), query))
-        return queryset.filter(Q(search_vector=query) | Q(pk__in=hits.values("case_id"))).annotate(
-            rank=Coalesce(SearchRank(F("search_vector"), query), 0.0)
-            + Coalesce(Subquery(best_page.order_by("-rank").values("rank")[:1]), 0.0)
+        hits = search_pages(pages, text)
+        return queryset.filter(Q(search_vector=query) | Q(pk__in=hits.with_case_id().values("case_id"))).annotate(
+            rank=Coalesce(SearchRank(F("search_vector"), query), 0.0) + _best_page_rank(hits, query)
         )
     # A confidential decision's citation must not find its case.
     matches = Q(proceedings__decisions__is_public=True, proceedings__decisions__identifiers__value__icontains=text)
