@@ -141,7 +141,11 @@ def search_cases(queryset, text, *, pages=None):
         if pages is None:
             return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
         hits = search_pages(pages, text)
-        return queryset.filter(Q(search_vector=query) | Q(pk__in=hits.with_case_id().values("case_id"))).annotate(
+        # One set of ids, not "matches OR in the pages' cases": under OR, PostgreSQL checks each case against the
+        # pages' cases one by one once they outgrow work_mem, where a set can be joined at any size.
+        matching = Case.objects.filter(search_vector=query).order_by().values("pk")
+        matching = matching.union(hits.with_case_id().order_by().values("case_id"))
+        return queryset.filter(pk__in=matching).annotate(
             rank=Coalesce(SearchRank(F("search_vector"), query), 0.0) + _best_page_rank(hits, query)
         )
     # A confidential decision's citation must not find its case.
