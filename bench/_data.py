@@ -18,12 +18,13 @@ def base_url(url=None):
     return url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
 
 
-def url_for(base, size):
-    """Return the URL of the database that holds size cases."""
+def url_for(base, size, pages_per_case=0):
+    """Return the URL of the database that holds size cases (and pages_per_case document pages per case)."""
+    suffix = f"_{size}_pages{pages_per_case}" if pages_per_case else f"_{size}"
     if base.startswith("sqlite:"):
-        return f"{base.removesuffix('.sqlite3')}_{size}.sqlite3"
+        return f"{base.removesuffix('.sqlite3')}{suffix}.sqlite3"
     parts = urlsplit(base)
-    return urlunsplit(parts._replace(path=f"{parts.path}_{size}"))
+    return urlunsplit(parts._replace(path=f"{parts.path}{suffix}"))
 
 
 def _server_url(url):
@@ -66,11 +67,15 @@ def _recreate(url):
         server.execute(f'CREATE DATABASE "{_name(url)}"')
 
 
-def ensure(base, size, log=print):
-    """Return the URL of a migrated database with exactly size generated cases, building it if needed."""
-    url = url_for(base, size)
+def ensure(base, size, log=print, pages_per_case=0):
+    """Return the URL of a migrated database with exactly size generated cases, building it if needed.
+
+    With pages_per_case, the cases' filings and decisions also hold that many pages of document text per case.
+    """
+    url = url_for(base, size, pages_per_case)
     row = query(url, "SELECT count(*) FROM cases_case")
-    if row and row[0] == size:
+    pages = query(url, "SELECT count(*) FROM cases_documentpage") if pages_per_case else (0,)
+    if row and row[0] == size and pages == (size * pages_per_case,):
         log(f"reusing {size}-case database")
         manage(url, "migrate", "--noinput")
         if not query(url, "SELECT 1 FROM cases_facetcount LIMIT 1"):
@@ -80,7 +85,7 @@ def ensure(base, size, log=print):
     log(f"building {size}-case database (generate_fake_data; about 10 s per 1,000 cases on PostgreSQL)")
     _recreate(url)
     manage(url, "migrate", "--noinput")
-    manage(url, "generate_fake_data", "--cases", str(size))
+    manage(url, "generate_fake_data", "--cases", str(size), "--document-pages", str(pages_per_case))
     _vacuum(url)
     return url
 

@@ -1,8 +1,8 @@
 """The nightly open-data dump: every public case as JSON Lines and CSV, with a README, served at /data/.
 
-/data/ never serves more than is public now: a case unpublished, deleted or changed since the dump was
-written is cut out of the file as it is served, and the current records of changed and newly published
-cases are appended, so unpublishing takes effect at once without waiting for the nightly rebuild.
+/data/ never serves more than is public now: a case (or document) unpublished, deleted or changed since the
+dump was written is cut out of the file as it is served, and the current records of changed and newly
+published ones are appended, so unpublishing takes effect at once without waiting for the nightly rebuild.
 """
 
 import datetime
@@ -14,16 +14,19 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import gettext
+from django_ratelimit.core import is_ratelimited
+
+from casetracker.clientip import client_ip
 
 from . import exports, selectors
 from .api.serializers import DeploymentSerializer, DocumentSerializer, SystemSerializer, VendorSerializer
-from .models import Case
 
 FILES = {
     "cases.jsonl": "application/x-ndjson",
@@ -73,8 +76,11 @@ FIELD_DOCS = {
 
 # The files that hold case records, and their export format.
 FORMATS = {"cases.jsonl": "jsonl", "cases.csv": "csv"}
+DOCUMENTS = "documents.jsonl"
 MANIFEST = "manifest.json"
 COPY_CHUNK = 1 << 16
+# A document's record changes with its case (a new reading of its text retires the case's version too).
+DOCUMENT_VERSION = Coalesce("filing__proceeding__case__public_version", "decision__proceeding__case__public_version")
 
 
 def dump_dir():
@@ -85,22 +91,21 @@ def write_dump(directory=None):
     """Write the case files, the live files (documents, vendors, systems, deployments) and README; return the count.
 
     Each file is written next to its final name and moved into place, so /data/ never serves a half-written file.
-    The manifest records where each case's record lies in each file and the case's public_version, so
-    /data/ can serve the files without the cases that have changed or left since.
+    The manifest records where each record lies in each file and the public_version of its case, so /data/ can
+    serve the files without the cases and documents that have changed or left since.
     """
     directory = Path(directory or dump_dir())
     directory.mkdir(parents=True, exist_ok=True)
-    cases = selectors.public_cases().order_by("slug")
-    # Read before the records: a case that changes meanwhile is recorded at its older version, so it is redone.
-    versions = dict(cases.values_list("slug", "public_version"))
-    count = len(versions)
     files = {}
-    for name, fmt in FORMATS.items():
-        write = functools.partial(_write_records, fmt=fmt, cases=cases, versions=versions)
+    for name in [*FORMATS, DOCUMENTS]:
+        # Read before the records: a record that changes meanwhile is noted at its older version, so it is redone.
+        versions = current_versions(name)
+        write = functools.partial(_write_records, chunks=record_chunks(name), versions=versions)
         records = _write_atomically(directory / name, write)
         files[name] = {"size": (directory / name).stat().st_size, "records": records}
     for name, lines in LIVE_FILES.items():
         _write_atomically(directory / name, lambda out, lines=lines: out.writelines(lines()))
+    count = len(files["cases.jsonl"]["records"])
     readme = render_readme(count, timezone.now()).encode()
     _write_atomically(directory / "README.md", lambda out: out.write(readme))
     manifest = json.dumps({"files": files}).encode()
@@ -108,32 +113,51 @@ def write_dump(directory=None):
     return count
 
 
-def _write_records(out, *, fmt, cases, versions):
-    """Write cases in fmt to the binary file out; return [[slug, start, end, public_version], ...]."""
-    index, position, current = [], 0, [None]
+def current_versions(name):
+    """Return {key: public_version} of the records the file name holds now: case slugs or document ids."""
+    if name == DOCUMENTS:
+        return dict(selectors.public_document_texts().values_list("pk", DOCUMENT_VERSION))
+    return dict(selectors.public_cases().values_list("slug", "public_version"))
+
+
+def record_chunks(name, keys=None):
+    """Yield (key, bytes) for the file name's public records, or those of keys only; a header has key None."""
+    if name == DOCUMENTS:
+        texts = selectors.public_document_texts()
+        return _document_chunks(texts if keys is None else texts.filter(pk__in=keys))
+    cases = selectors.public_cases().order_by("slug")
+    return _case_chunks(cases if keys is None else cases.filter(slug__in=keys), FORMATS[name])
+
+
+def _case_chunks(cases, fmt):
+    current = [None]
 
     def records():
         for record in exports.case_records(cases, context={"base_url": settings.SITE_URL}):
             current[0] = record["slug"]
             yield record
 
-    # Each record comes out as one chunk, written right after the record is read; the CSV header has none.
+    # Each record comes out as one chunk, right after the record is read; the CSV header comes before any.
     for chunk in exports.WRITERS[fmt](records()):
-        data = chunk.encode()
+        yield current[0], chunk.encode()
+
+
+def _document_chunks(texts):
+    context = {"base_url": settings.SITE_URL}
+    for text in texts.prefetch_related("pages").iterator(chunk_size=100):
+        record = DocumentSerializer(text, with_text=True, context=context).data
+        yield text.pk, (json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n").encode()
+
+
+def _write_records(out, *, chunks, versions):
+    """Write chunks to the binary file out; return [[key, start, end, public_version], ...]."""
+    index, position = [], 0
+    for key, data in chunks:
         out.write(data)
-        if current[0] is not None:
-            index.append([current[0], position, position + len(data), versions.get(current[0])])
+        if key is not None:
+            index.append([key, position, position + len(data), versions.get(key)])
         position += len(data)
     return index
-
-
-def document_lines():
-    """Yield every public document's record and text, one JSON object per line, as bytes."""
-    context = {"base_url": settings.SITE_URL}
-    texts = selectors.public_document_texts().prefetch_related("pages")
-    for text in texts.iterator(chunk_size=100):
-        record = DocumentSerializer(text, with_text=True, context=context).data
-        yield (json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n").encode()
 
 
 def _records_lines(serializer, records):
@@ -162,7 +186,6 @@ def deployment_lines():
 
 # Files /data/ reads live through the public selectors, so what leaves the public leaves them at once.
 LIVE_FILES = {
-    "documents.jsonl": document_lines,
     "vendors.jsonl": vendor_lines,
     "systems.jsonl": system_lines,
     "deployments.jsonl": deployment_lines,
@@ -225,9 +248,15 @@ def data_file(request, name):
         return FileResponse(source, content_type=FILES[name])
     if name in LIVE_FILES:
         source.close()
-        # Read live through the public selector: a document made private or a case unpublished leaves at once.
+        # Read live through the public selector: a system or deployment made private leaves at once.
         response = StreamingHttpResponse(LIVE_FILES[name](), content_type=FILES[name])
         response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    if name == DOCUMENTS and _too_many_downloads(request):
+        source.close()
+        message = gettext("Too many downloads of the documents' text from your address. Try again later.")
+        response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=429)
+        response["Retry-After"] = str(settings.DATA_DOCUMENTS_RATE_WINDOW)
         return response
     index = _index(name, os.fstat(source.fileno()).st_size)
     if index is None:
@@ -237,11 +266,11 @@ def data_file(request, name):
         response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=503)
         response["Retry-After"] = "5"
         return response
-    current = dict(Case.objects.public().values_list("slug", "public_version"))
-    stale = {slug for slug, _start, _end, version in index if current.get(slug, -1) != version}
-    fresh = current.keys() - {slug for slug, _start, _end, _version in index if slug not in stale}
+    current = current_versions(name)
+    stale = {key for key, _start, _end, version in index if current.get(key, -1) != version}
+    fresh = current.keys() - {key for key, _start, _end, _version in index if key not in stale}
     if stale or fresh:
-        content = _current_file(source, FORMATS[name], index, stale, fresh)
+        content = _current_file(source, name, index, stale, fresh)
         response = StreamingHttpResponse(content, content_type=FILES[name])
     else:
         # Unchanged since it was written: the file's time and size tell versions apart.
@@ -268,11 +297,23 @@ def _index(name, size):
     return entry["records"] if entry["size"] == size else None
 
 
-def _current_file(source, fmt, index, stale, fresh):
-    """Yield the open file source without the records of stale slugs, then the current records of fresh ones."""
+def _too_many_downloads(request):
+    """Count one download of the documents' text from the client; tell whether it is over the limit."""
+    # The text of every public document is large: a few downloads a day are what a researcher needs.
+    return is_ratelimited(
+        request,
+        group="data.documents",
+        key=lambda _group, request: client_ip(request),
+        rate=(settings.DATA_DOCUMENTS_RATE, settings.DATA_DOCUMENTS_RATE_WINDOW),
+        increment=True,
+    )
+
+
+def _current_file(source, name, index, stale, fresh):
+    """Yield the open file source without the records of stale keys, then the current records of fresh ones."""
     with source:
         position, size = 0, os.fstat(source.fileno()).st_size
-        skipped = [(start, end) for slug, start, end, _version in index if slug in stale]
+        skipped = [(start, end) for key, start, end, _version in index if key in stale]
         for start, end in [*skipped, (size, size)]:
             # Copy everything up to this stale record (or the end of the file), then skip it.
             source.seek(position)
@@ -284,9 +325,5 @@ def _current_file(source, fmt, index, stale, fresh):
                 yield data
             position = end
     if fresh:
-        cases = selectors.public_cases().filter(slug__in=fresh).order_by("slug")
-        chunks = exports.WRITERS[fmt](exports.case_records(cases, context={"base_url": settings.SITE_URL}))
-        if fmt == "csv":
-            next(chunks)  # the header is already out
-        for chunk in chunks:
-            yield chunk.encode()
+        # The CSV header (key None) is already out.
+        yield from (data for key, data in record_chunks(name, fresh) if key is not None)

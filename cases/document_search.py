@@ -4,14 +4,14 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
-from .models import Decision, DocumentPage
+from .models import Decision, DocumentPage, DocumentText
 from .search import CONFIGS, search_query
 
 HITS_PER_CASE = 2
@@ -19,15 +19,20 @@ HITS_PER_CASE = 2
 START, STOP = "\ue000", "\ue001"
 
 
+def page_vector(text):
+    """Return the search vector of a page's text in every configuration: text is the column name or a Value."""
+    vector = None
+    for config in CONFIGS:
+        part = SearchVector(text, config=config)
+        vector = part if vector is None else vector + part
+    return vector
+
+
 def index_pages(text):
     """Compute the search vectors of one document's pages (PostgreSQL only)."""
     if connection.vendor != "postgresql":
         return
-    vector = None
-    for config in CONFIGS:
-        part = SearchVector("text", config=config)
-        vector = part if vector is None else vector + part
-    text.pages.update(search_vector=vector)
+    text.pages.update(search_vector=page_vector("text"))
 
 
 @dataclass(frozen=True)
@@ -54,9 +59,13 @@ def document_hits(pages, case_ids, text):
     if connection.vendor != "postgresql" or not case_ids or not text:
         return {}
     query = search_query(text)
+    # The documents of these cases first, through indexed keys, then their pages: not every page's case.
+    texts = DocumentText.objects.filter(
+        Q(filing__proceeding__case_id__in=case_ids) | Q(decision__proceeding__case_id__in=case_ids)
+    )
     best = (
         pages.with_case_id()
-        .filter(case_id__in=case_ids, search_vector=query)
+        .filter(document__in=texts.values("pk"), search_vector=query)
         .annotate(
             place=Window(RowNumber(), partition_by=F("case_id"), order_by=SearchRank(F("search_vector"), query).desc())
         )

@@ -14,7 +14,7 @@ case-insensitive substring search.
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, TextField, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 
 from .models import Case, Challenge, Decision
 from .transliteration import search_key
@@ -141,6 +141,21 @@ def search_pages(pages, text):
     return pages.filter(text__icontains=text)
 
 
+def _best_page_rank(hits, query):
+    """Return the rank of the case's best page among hits, or 0.
+
+    The page's case is reached through its filing or its decision apart: each path follows indexed foreign
+    keys from the case, where one "filing's or decision's case" column would make PostgreSQL read every
+    document of every case for each case it ranks.
+    """
+    best = None
+    for owner in ("filing", "decision"):
+        pages = hits.filter(**{f"document__{owner}__proceeding__case_id": OuterRef("pk")})
+        rank = pages.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank").values("rank")[:1]
+        best = Coalesce(Subquery(rank), 0.0) if best is None else Greatest(best, Coalesce(Subquery(rank), 0.0))
+    return best
+
+
 def rank_cases(queryset, text, *, pages=None):
     """Annotate each case in queryset with its `rank` for text, matching or not (PostgreSQL only).
 
@@ -152,11 +167,7 @@ def rank_cases(queryset, text, *, pages=None):
     rank = SearchRank(F("search_vector"), search_query(text, transliterated=True))
     if pages is None:
         return queryset.annotate(rank=rank)
-    hits = search_pages(pages, text).with_case_id()
-    best_page = hits.filter(case_id=OuterRef("pk")).annotate(rank=SearchRank(F("search_vector"), search_query(text)))
-    return queryset.annotate(
-        rank=Coalesce(rank, 0.0) + Coalesce(Subquery(best_page.order_by("-rank").values("rank")[:1]), 0.0)
-    )
+    return queryset.annotate(rank=Coalesce(rank, 0.0) + _best_page_rank(search_pages(pages, text), search_query(text)))
 
 
 def search_cases(queryset, text, *, pages=None):
@@ -172,7 +183,8 @@ def search_cases(queryset, text, *, pages=None):
         query = search_query(text, transliterated=True)
         if pages is None:
             return rank_cases(queryset.filter(search_vector=query), text)
-        # One set of ids from two index reads: an OR of the two conditions would scan every case instead.
+        # One set of ids, not "matches OR in the pages' cases": under OR, PostgreSQL checks each case against the
+        # pages' cases one by one once they outgrow work_mem, where a set can be joined at any size.
         matches = Case.objects.filter(search_vector=query).order_by().values("pk")
         matches = matches.union(search_pages(pages, text).with_case_id().order_by().values("case_id"))
         return rank_cases(queryset.filter(pk__in=matches), text, pages=pages)

@@ -271,6 +271,9 @@ ALERTS_RATE_PER_ADDRESS = env.int("ALERTS_RATE_PER_ADDRESS", default=3)
 ALERTS_RATE_WINDOW = env.int("ALERTS_RATE_WINDOW", default=3600)
 # The nightly open-data dump (cases/datadump.py), served at /data/.
 DATA_DUMP_ROOT = env.path("DATA_DUMP_ROOT", default=VAR_DIR / "data")
+# Downloads of /data/documents.jsonl (every public document's text) per client address and window in seconds.
+DATA_DOCUMENTS_RATE = env.int("DATA_DOCUMENTS_RATE", default=5)
+DATA_DOCUMENTS_RATE_WINDOW = env.int("DATA_DOCUMENTS_RATE_WINDOW", default=3600)
 # Most cases one streamed export may hold: at the export rate in docs/benchmarks.md it must finish well within
 # gunicorn's worker timeout, or the download would be cut off. Larger lists point to the dump.
 EXPORT_MAX_CASES = env.int("EXPORT_MAX_CASES", default=2000)

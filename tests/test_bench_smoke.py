@@ -85,6 +85,14 @@ def test_tiny_search_and_export_benchmarks_run(require_postgres):
     assert "20" in run_bench("export", "--sizes", "20", "--formats", "csv", "--database-url", database, "--no-doc")
 
 
+@pytest.mark.timeout(600)
+def test_tiny_document_search_benchmark_runs(require_postgres):
+    database = postgres_url("bench_smoke_documents")
+    args = ["--size", "20", "--pages-per-case", "2", "--repeat", "1", "--database-url", database, "--no-doc"]
+    output = run_bench("document_search", *args)
+    assert "| data protection impact assessment |" in output
+
+
 def test_extraction_benchmark_reads_both_kinds_of_pdf():
     need(shutil.which("tesseract") and shutil.which("pdftoppm"), "needs tesseract-ocr and poppler-utils (Debian)")
     from bench import extraction

@@ -72,3 +72,44 @@ def test_dump_has_public_documents_text_with_checksums(documents, tmp_path):
     assert records[0]["pages"][1]["text"] == PAGES[1]
     assert "zyxwvut" not in (tmp_path / "dump" / "documents.jsonl").read_text()
     assert "documents.jsonl" in (tmp_path / "dump" / "README.md").read_text()
+
+
+@pytest.fixture
+def served(settings, tmp_path, client, no_cached_pages):
+    """Return the lines /data/documents.jsonl serves now, as records (download counts start at zero)."""
+    settings.DATA_DUMP_ROOT = tmp_path / "data"
+
+    def download():
+        response = client.get("/data/documents.jsonl")
+        assert response.status_code == 200
+        body = b"".join(response.streaming_content) if response.streaming else response.getvalue()
+        return [json.loads(line) for line in body.decode().splitlines()]
+
+    return download
+
+
+def test_the_dump_serves_documents_from_the_nightly_file_until_they_change(
+    documents, served, upload_document, monkeypatch
+):
+    write_dump()
+    monkeypatch.setattr("cases.datadump._document_chunks", None)  # nothing is read from the database...
+    assert [record["id"] for record in served()] == [documents.pk]
+    monkeypatch.undo()
+
+    # ... until a document is added or read again: then its current record is served.
+    added = DocumentText.objects.get(filing=upload_document(b"A newly published order.", "order.txt"))
+    upload_document(b"The judgment, corrected.", "judgment.txt", filing=documents.filing)
+    records = {record["id"]: record for record in served()}
+    assert sorted(records) == sorted([documents.pk, added.pk])
+    assert records[documents.pk]["pages"][0]["text"] == "The judgment, corrected."
+
+
+def test_downloads_of_the_documents_text_are_rate_limited(documents, served, client, settings):
+    settings.DATA_DOCUMENTS_RATE = 2
+    write_dump()
+    served()
+    served()
+
+    response = client.get("/data/documents.jsonl")
+    assert response.status_code == 429 and response["Retry-After"] == str(settings.DATA_DOCUMENTS_RATE_WINDOW)
+    assert client.get("/data/cases.jsonl").status_code == 200

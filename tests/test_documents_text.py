@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cases import extraction
-from cases.actions.documents import extract_document
+from cases.actions.documents import extract_document, request_extraction
 from cases.actions.records import save_record
 from cases.models import DocumentText
 
@@ -200,3 +200,76 @@ def test_backfill_reads_what_is_missing_and_resumes_after_a_kill(monkeypatch, re
 
     call_command("extract_documents", "--all", stdout=out)
     assert len(reads) == 6
+
+
+def public_view(client, filing):
+    response = client.get(reverse("cases:document_text", args=["filing", filing.pk]))
+    return response.content.decode() if response.status_code == 200 else response.status_code
+
+
+def test_reading_everything_again_keeps_serving_the_old_text_until_the_new_one_is_stored(client, upload, monkeypatch):
+    filing = upload(b"The ministry kept the biometric templates.")
+    seen_during_reading = []
+
+    def reread(path, extension, limits):
+        seen_during_reading.append(public_view(client, filing))
+        pages = ["The ministry deleted the templates."]
+        return {"pages": pages, "page_count": None, "pages_read": None, "method": "text_layer", "language": "en"}
+
+    monkeypatch.setattr(extraction, "extract", reread)
+    call_command("extract_documents", "--all", stdout=StringIO())
+
+    assert "kept the biometric templates" in seen_during_reading[0]
+    assert "deleted the templates" in public_view(client, filing)
+    assert text_of(filing).status == DocumentText.Status.DONE
+
+
+def test_a_killed_reading_of_everything_hides_nothing_and_resumes_from_scratch(client, upload, monkeypatch, reads):
+    filings = [upload(f"Document number {n}".encode(), f"{n}.txt") for n in range(3)]
+    real = extract_document
+    calls = []
+
+    def killed_on_the_second(pk, **kwargs):
+        calls.append(pk)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(pk, **kwargs)
+
+    monkeypatch.setattr("cases.management.commands.extract_documents.extract_document", killed_on_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        call_command("extract_documents", "--all", stdout=StringIO())
+    assert all(text_of(filing).status == DocumentText.Status.DONE for filing in filings)
+    assert all("Document number" in public_view(client, filing) for filing in filings)
+
+    monkeypatch.setattr("cases.management.commands.extract_documents.extract_document", real)
+    out = StringIO()
+    call_command("extract_documents", stdout=out)
+    assert "2 to read" in out.getvalue()
+    assert len(reads) == 3 + 3  # the upload's three, then all three again: the resumed ones from scratch too
+    call_command("extract_documents", stdout=out)
+    assert out.getvalue().endswith("Finished: nothing to do.\n")
+
+
+def test_a_reread_from_the_admin_keeps_the_text_public_until_it_is_done(
+    client, upload, editor, django_capture_on_commit_callbacks
+):
+    filing = upload(b"The cameras stayed on.")
+    with django_capture_on_commit_callbacks(execute=False):
+        request_extraction(text_of(filing), actor=editor)
+
+    text = text_of(filing)
+    assert text.status == DocumentText.Status.DONE and text.is_rereading
+    assert "The cameras stayed on." in public_view(client, filing)
+
+
+def test_a_replaced_document_hides_the_old_text_until_the_new_one_is_read(
+    client, upload, editor, django_capture_on_commit_callbacks
+):
+    # The replacement may be a redacted copy: the old text must not stay public meanwhile.
+    filing = upload(b"Unredacted name of the informant.")
+    filing.document = SimpleUploadedFile("redacted.txt", b"Name of the informant: [redacted].")
+    with django_capture_on_commit_callbacks(execute=False):
+        save_record(filing, actor=editor)
+
+    assert text_of(filing).status == DocumentText.Status.PENDING
+    assert public_view(client, filing) == 404

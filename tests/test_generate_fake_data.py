@@ -91,3 +91,23 @@ def test_exporting_generated_cases_takes_a_fixed_number_of_queries(generated, dj
     assert Proceeding.objects.count() > 40  # enough courts and appeal chains for an N+1 to show
     with django_assert_max_num_queries(25):
         write_export(Case.objects.public().order_by("pk"), "csv", io.StringIO())
+
+
+def test_document_pages_are_stored_as_the_extractor_stores_them():
+    from django.db import connection
+
+    from cases.models import DocumentPage, DocumentText
+
+    call_command("generate_fake_data", cases=10, seed=3, document_pages=4)
+
+    assert DocumentPage.objects.count() == 40
+    for text in DocumentText.objects.prefetch_related("pages"):
+        text.full_clean()
+        assert text.status == DocumentText.Status.DONE and text.language in ("en", "ru")
+        assert [page.number for page in text.pages.all()] == list(range(1, text.page_count + 1))
+    if connection.vendor == "postgresql":
+        # Indexed as extraction indexes them: the same stemmed search finds the pages.
+        assert not DocumentPage.objects.filter(search_vector__isnull=True).exists()
+        assert DocumentPage.objects.filter(search_vector="judgments").exists() or DocumentPage.objects.filter(
+            search_vector="судом"
+        ).exists()

@@ -265,3 +265,25 @@ def test_confidential_document_text_is_in_no_search_result_snippet_count_or_dump
     write_dump(tmp_path / "dump")
     for path in (tmp_path / "dump").iterdir():
         assert MARKER not in path.read_text(errors="replace"), path.name
+
+
+def test_a_document_made_confidential_after_the_dump_was_built_is_not_served(
+    client, settings, tmp_path, editor, django_capture_on_commit_callbacks, no_cached_pages
+):
+    from cases.actions.records import save_record
+
+    settings.DATA_DUMP_ROOT = tmp_path / "data"
+    case = f.case(published=True, title="Public case")
+    filing = f.filing(f.proceeding(case), document=ContentFile(f"Witness statement of {MARKER}.".encode(), "w.txt"))
+    add_missing_document_texts()
+    extract_document(DocumentText.objects.get().pk)
+    write_dump()
+    assert MARKER in (tmp_path / "data" / "documents.jsonl").read_text()
+
+    filing.is_public = False
+    with django_capture_on_commit_callbacks(execute=True):
+        save_record(filing, actor=editor)
+
+    response = client.get("/data/documents.jsonl")
+    assert response.status_code == 200
+    assert MARKER not in b"".join(response.streaming_content).decode()

@@ -265,3 +265,38 @@ def test_a_session_cookie_is_never_served_a_cached_page(client):
     rename(case, "Renamed title")
     client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-real-session"
     assert "Renamed title" in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_a_document_read_again_refreshes_its_case_page_text_view_and_search(
+    client, editor, upload_document, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from cases import extraction
+    from cases.actions.documents import request_extraction
+    from cases.models import DocumentText
+
+    filing = upload_document(b"The police kept the footage.", case=f.case(published=True, title="Footage case"))
+    other = f.case(published=True, title="Other case")
+    text_url = reverse("cases:document_text", args=["filing", filing.pk])
+    case_url = filing.proceeding.case.get_absolute_url()
+    search = {"q": "видеозаписи"}
+    assert "English" in client.get(case_url).content.decode()
+    assert "kept the footage" in client.get(text_url).content.decode()
+    assert "0 cases" in client.get("/cases/", search).content.decode()
+    assert "Other case" in client.get(other.get_absolute_url()).content.decode()
+    rename(other, "Renamed other case")
+
+    def russian(path, extension, limits):
+        pages = ["Полиция удалила видеозаписи."]
+        return {"pages": pages, "page_count": None, "pages_read": None, "method": "text_layer", "language": "ru"}
+
+    monkeypatch.setattr(extraction, "extract", russian)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_extraction(DocumentText.objects.get(filing=filing), actor=editor)
+
+    assert "Russian" in client.get(case_url).content.decode()
+    assert "удалила видеозаписи" in client.get(text_url).content.decode()
+    assert "1 case" in client.get("/cases/", search).content.decode()
+    # Only what shows the document is retired: another case's page stays cached.
+    assert "Other case" in client.get(other.get_absolute_url()).content.decode()

@@ -10,8 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .. import extraction
-from ..cache import invalidate_public_pages
+from ..cache import retire_case_pages
 from ..document_search import index_pages
+from ..http import public_data_changed
 from ..models import Decision, DocumentPage, DocumentText, Filing
 from ..permissions import check_write
 from ..uploads import extension_of
@@ -35,14 +36,28 @@ def sync_document_text(owner):
         return text
     text = text or DocumentText(**{field: owner})
     text.file_name = owner.document.name
+    # The earlier text is of a file no longer published (perhaps replaced to redact it): hide it until the new
+    # one is read. Earlier pages stay, hidden: the same bytes uploaded again reuse them without OCR.
+    text.status, text.reason, text.detail = DocumentText.Status.PENDING, "", ""
     return _queue(text, actor=None, force=False)
 
 
 @transaction.atomic
 def request_extraction(text, *, actor):
-    """Read a document again from scratch, even if the same bytes were read before (staff, from the admin)."""
-    check_write(actor, text.owner)  # its case's team and editors only: a re-read hides the text until it is done
+    """Read a document again from scratch, even if the same bytes were read before (staff, from the admin).
+
+    The current text stays public and searchable until the new reading replaces it.
+    """
+    check_write(actor, text.owner)  # its case's team and editors only: a re-read spends the workers' time
     return _queue(text, actor=actor, force=True)
+
+
+def request_all_rereadings():
+    """Ask for every read document to be read again (a backfill); each keeps its current text until then.
+
+    Return how many were asked for; `DocumentText.objects.to_read()` lists them until they are read.
+    """
+    return DocumentText.objects.exclude(status=DocumentText.Status.PENDING).update(requested_at=timezone.now())
 
 
 @transaction.atomic
@@ -59,10 +74,7 @@ def add_missing_document_texts():
 def _queue(text, *, actor, force):
     from ..tasks import extract_document_text
 
-    # Earlier pages stay (hidden while pending): the same bytes uploaded again reuse them without OCR.
-    text.status = DocumentText.Status.PENDING
-    text.reason = ""
-    text.detail = ""
+    # The status, reason and pages stay as they are until the reading is stored.
     text.requested_by = actor
     text.requested_at = timezone.now()
     text.full_clean()
@@ -171,5 +183,12 @@ def _store(text, digest, result, *, source):
         index_pages(text)
     if text.status == DocumentText.Status.FAILED:
         logger.warning("Could not read %s (%s): %s %s", text.file_name, text, text.reason, text.detail)
-    transaction.on_commit(invalidate_public_pages)
+    _text_changed(text)
     return text
+
+
+def _text_changed(text):
+    """Retire the cached pages that show the text: its case page and text view, and the lists and search."""
+    retire_case_pages([text.owner.proceeding.case_id])
+    # Browsers and proxies revalidate with If-Modified-Since: the public data changed now, not at the last edit.
+    transaction.on_commit(public_data_changed)

@@ -59,6 +59,8 @@ class DocumentTextAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("problem"))
     def problem(self, obj):
+        if obj.is_rereading:
+            return _("Being read again; the text read before stays in use until then.")
         if obj.status == DocumentText.Status.FAILED:
             return obj.get_reason_display()
         if obj.is_partial:
@@ -94,8 +96,8 @@ class DocumentTextAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             ngettext(
-                "Reading %(count)d document again; its status will change when it is done.",
-                "Reading %(count)d documents again; their status will change when they are done.",
+                "Reading %(count)d document again; its current text stays in use until the new one is ready.",
+                "Reading %(count)d documents again; their current text stays in use until the new one is ready.",
                 count,
             )
             % {"count": count},

@@ -111,6 +111,15 @@ class DocumentText(models.Model):
         return "filing" if self.filing_id else "decision"
 
     @property
+    def is_rereading(self):
+        """Tell whether a new reading was asked for after the last one; the last one's text is in use until then."""
+        return (
+            self.status != self.Status.PENDING
+            and self.extracted_at is not None
+            and self.requested_at > self.extracted_at
+        )
+
+    @property
     def is_partial(self):
         return self.page_count is not None and self.pages_read is not None and self.pages_read < self.page_count
 

@@ -53,6 +53,14 @@ class DocumentTextQuerySet(models.QuerySet):
         """Return the texts of public filings' and decisions' documents in published cases."""
         return self.filter(_public_owner("filing") | _public_owner("decision"))
 
+    def to_read(self):
+        """Return the texts waiting for a reading: new or replaced documents, and re-readings asked for."""
+        return self.filter(
+            models.Q(status="pending")
+            | models.Q(extracted_at__isnull=True)
+            | models.Q(requested_at__gt=models.F("extracted_at"))
+        )
+
 
 class DocumentPageQuerySet(models.QuerySet):
     def public(self):

@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from ..cache import cache_public_page
+from ..cache import cache_public_page, depends_on_case
 from ..selectors import public_document_text
 
 
@@ -10,5 +10,8 @@ from ..selectors import public_document_text
 def document_text(request, kind, pk):
     """Show a public document's extracted text, one section per page, each with an anchor."""
     text = public_document_text(kind, pk)
-    context = {"text": text, "owner": text.owner, "case": text.owner.proceeding.case}
+    case = text.owner.proceeding.case
+    # A new reading of the text, or any edit to the case, retires the case's pages, this one included.
+    depends_on_case(request, case)
+    context = {"text": text, "owner": text.owner, "case": case}
     return render(request, "cases/document_text.html", context)

@@ -2,14 +2,14 @@
 
 from django.core.management.base import BaseCommand
 
-from cases.actions.documents import add_missing_document_texts, extract_document
+from cases.actions.documents import add_missing_document_texts, extract_document, request_all_rereadings
 from cases.models import DocumentText
 
 
 class Command(BaseCommand):
     help = (
         "Read and index the text of uploaded documents, one at a time, in this process. "
-        "Safe to stop: run it again (without --all) to go on where it stopped."
+        "Safe to stop: run it again (without --all) to go on where it stopped. Texts stay public while read again."
     )
 
     def add_arguments(self, parser):
@@ -20,18 +20,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         added = add_missing_document_texts()
         if options["all"]:
-            DocumentText.objects.update(status=DocumentText.Status.PENDING, reason="", detail="")
-        # Whatever is still pending is what is left: a killed run leaves its unfinished documents pending.
-        pending = list(
-            DocumentText.objects.filter(status=DocumentText.Status.PENDING).order_by("pk").values_list("pk", flat=True)
-        )
-        self.stdout.write(f"{added} new documents found; {len(pending)} to read.")
+            # Marking them pending would hide every public text until its turn comes: they stay as they are.
+            request_all_rereadings()
+        # Whatever is still to read is what is left: a killed run leaves its unread documents waiting.
+        waiting = list(DocumentText.objects.to_read().order_by("pk").values_list("pk", "status"))
+        self.stdout.write(f"{added} new documents found; {len(waiting)} to read.")
         outcomes = {}
-        for done, pk in enumerate(pending, 1):
-            text = extract_document(pk, force=options["all"])
+        for done, (pk, status) in enumerate(waiting, 1):
+            # A re-reading is from scratch; a new or replaced document reuses an earlier reading of the same bytes.
+            text = extract_document(pk, force=status != DocumentText.Status.PENDING)
             outcome = text.get_status_display() if text else "skipped (changed or deleted)"
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
             detail = f" ({text.get_reason_display()})" if text and text.reason else ""
-            self.stdout.write(f"[{done}/{len(pending)} {100 * done // len(pending)}%] {text or pk}: {outcome}{detail}")
+            self.stdout.write(f"[{done}/{len(waiting)} {100 * done // len(waiting)}%] {text or pk}: {outcome}{detail}")
         summary = ", ".join(f"{count} {outcome.lower()}" for outcome, count in sorted(outcomes.items()))
         self.stdout.write(self.style.SUCCESS(f"Finished: {summary or 'nothing to do'}."))

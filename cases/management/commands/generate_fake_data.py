@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cases.cache import invalidate_public_pages
+from cases.fake_documents import write_document_pages
 from cases.models import (
     Case,
     Challenge,
@@ -565,20 +566,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, required=True, help="How many cases to add.")
         parser.add_argument("--seed", type=int, default=1, help="Random seed, for repeatable data.")
+        parser.add_argument(
+            "--document-pages", type=int, default=0, help="Pages of read document text per case, on average."
+        )
 
-    def handle(self, *args, cases, seed, **options):
+    def handle(self, *args, cases, seed, document_pages, **options):
         if cases < 1:
             raise CommandError("--cases must be at least 1.")
         started = time.monotonic()
         generator = Generator(seed)
-        made = 0
+        made = pages = 0
         while made < cases:
             with transaction.atomic():
                 batch = generator.batch(min(BATCH, cases - made))
+                pages += write_document_pages(generator.rng, batch, document_pages) if document_pages else 0
             refresh_search_vectors([case.pk for case in batch])
             write_case_facets([case.pk for case in batch])
             made += len(batch)
-            self.stdout.write(f"{made}/{cases} cases ({time.monotonic() - started:.0f}s)")
+            self.stdout.write(f"{made}/{cases} cases, {pages} document pages ({time.monotonic() - started:.0f}s)")
         recount_all()
         compact_cases()
         invalidate_public_pages()

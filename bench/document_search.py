@@ -1,0 +1,141 @@
+"""Benchmark: searching inside documents' text, as the public case list does, with snippets.
+
+    python -m bench.document_search [--size 100000] [--pages-per-case 10] [--repeat 7] [--explain]
+
+Builds (or reuses) a database of --size generated cases with --pages-per-case pages of generated document
+text per case (1,000,000 pages at the defaults), then times, for each query, what the case list does for a
+search without the page cache: the first page of 20 matching public cases by relevance, their count, and the
+highlighted snippets of the pages that matched in those 20 cases. PostgreSQL only.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import _data, _report
+
+ROOT = Path(__file__).resolve().parent.parent
+# A rare word, a common one, an English and a Russian phrase, and words that are common apart but rare together.
+QUERIES = [
+    "foreseeability",
+    "surveillance",
+    "data protection impact assessment",
+    "биометрические персональные данные",
+    "watchlist procurement",
+]
+PAGE_SIZE = 20
+
+
+def search(text):
+    """Return the first page of cases matching text, their count and the snippets: the list's document search."""
+    from cases.document_search import document_hits
+    from cases.models import Case
+    from cases.search import search_cases
+    from cases.selectors import public_document_pages
+
+    cases = search_cases(Case.objects.public(), text, pages=public_document_pages()).order_by("-rank", "title", "pk")
+    page = list(cases[:PAGE_SIZE])
+    count = cases.count()
+    hits = document_hits(public_document_pages(), [case.pk for case in page], text)
+    return count, sum(len(found) for found in hits.values())
+
+
+def measure(repeat, explain):
+    """Return one row per query: hits, snippets and the median and spread of `repeat` timings (under Django)."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casetracker.settings")
+    django.setup()
+    from django.db import connection
+
+    rows = []
+    for text in QUERIES:
+        count, snippets = search(text)  # once to warm PostgreSQL's buffers, as a live server's are
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            search(text)
+            times.append((time.perf_counter() - started) * 1000)
+        rows.append(
+            {
+                "query": text,
+                "cases": count,
+                "snippets": snippets,
+                "p50_ms": statistics.median(times),
+                "max_ms": max(times),
+            },
+        )
+        if explain:
+            connection.force_debug_cursor = True
+            search(text)
+            for query in connection.queries:
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                print(f"-- {text}\n{query['sql'][:300]}...\n{plan}\n", file=sys.stderr)
+            connection.queries_log.clear()
+            connection.force_debug_cursor = False
+    return rows
+
+
+def report(size, pages, repeat, rows):
+    lines = [
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `python -m bench.document_search "
+        f"--size {size} --pages-per-case {pages // size} --repeat {repeat}` ({size:,} cases, {pages:,} document "
+        f"pages; median of {repeat} after a warm-up; first page of {PAGE_SIZE} + count + snippets, no page cache).",
+        "",
+        "| query | matching cases | snippets | p50 ms | max ms | target < 300 ms |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        result = "met" if row["p50_ms"] < 300 else "**MISSED**"
+        lines.append(
+            f"| {row['query']} | {row['cases']:,} | {row['snippets']} | {row['p50_ms']:.0f} | {row['max_ms']:.0f} "
+            f"| {result} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=int(os.environ.get("BENCH_SIZES", "100000").split(",")[-1]))
+    parser.add_argument("--pages-per-case", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--explain", action="store_true", help="Print EXPLAIN ANALYZE of each query's statements.")
+    parser.add_argument("--no-doc", action="store_true")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.repeat, args.explain)))
+        return None
+    base = _data.base_url(args.database_url)
+    if base.startswith("sqlite:"):
+        sys.exit("bench.document_search measures PostgreSQL full-text search; give a postgres:// URL")
+    url = _data.ensure(base, args.size, pages_per_case=args.pages_per_case)
+    command = [sys.executable, "-m", "bench.document_search", "--measure", "--repeat", str(args.repeat)]
+    output = subprocess.run(
+        command + (["--explain"] if args.explain else []),
+        cwd=ROOT,
+        # No page cache: every search is computed.
+        env={**os.environ, "DATABASE_URL": url, "CACHE_URL": ""},
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    ).stdout
+    rows = json.loads(output.strip().splitlines()[-1])
+    text = report(args.size, args.size * args.pages_per_case, args.repeat, rows)
+    print(text)
+    if not args.no_doc:
+        _report.write_section("bench.document_search", text)
+    return rows
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
