@@ -219,6 +219,36 @@ def data_file(request, name):
     return response
 
 
+def current_records(name):
+    """Return ({slug: (start, end, public_version)}, the file opened for binary reading) of the dump's file name.
+
+    None when there is no dump, or while the file and its manifest are of different generations.
+    """
+    try:
+        source = (dump_dir() / name).open("rb")
+    except FileNotFoundError:
+        return None
+    stat = os.fstat(source.fileno())
+    try:
+        manifest_mtime = (dump_dir() / MANIFEST).stat().st_mtime_ns
+    except FileNotFoundError:
+        manifest_mtime = None
+    index = _slug_index(str(dump_dir()), name, stat.st_mtime_ns, stat.st_size, manifest_mtime)
+    if index is None:
+        source.close()
+        return None
+    return index, source
+
+
+@functools.lru_cache(maxsize=len(FORMATS))
+def _slug_index(directory, name, mtime_ns, size, manifest_mtime_ns):
+    # Cached per generation of the file and manifest: at 100,000 cases reading the manifest costs 100 ms.
+    records = _index(name, size)
+    if records is None:
+        return None
+    return {slug: (start, end, version) for slug, start, end, version in records}
+
+
 def _index(name, size):
     """Return the manifest's records of the file name if it describes a file of size bytes, else None."""
     try:
