@@ -176,3 +176,20 @@ def test_confidential_document_text_is_in_no_search_result_snippet_count_or_dump
     write_dump(tmp_path / "dump")
     for path in (tmp_path / "dump").iterdir():
         assert MARKER not in path.read_text(errors="replace"), path.name
+
+
+@pytest.mark.usefixtures("tasks_run_here")
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+@pytest.mark.parametrize("query", ["", f"?q={MARKER.lower()}", "?country=DE", "?q=draft"])
+def test_background_export_jobs_hold_nothing_unpublished(
+    client, secrets, settings, tmp_path, fmt, query, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_JOB_ROOT = tmp_path / "exports"
+    with django_capture_on_commit_callbacks(execute=True):
+        page_url = client.post(f"/cases/exports/{fmt}/{query}")["Location"]
+    page = client.get(page_url).content.decode()
+    download = client.get(f"{page_url}file")
+    assert download.status_code == 200
+    assert MARKER not in page and MARKER not in b"".join(download.streaming_content).decode()
+    for path in (tmp_path / "exports").iterdir():
+        assert MARKER not in path.read_text(), path.name

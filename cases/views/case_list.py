@@ -54,5 +54,5 @@ def case_list_download(request, fmt):
     try:
         return exports.export_response(cases, fmt, fields=fields)
     except exports.TooManyCases as error:
-        context = {"count": error.count, "limit": error.limit}
+        context = {"count": error.count, "limit": error.limit, "fmt": fmt, "query": request.GET.urlencode()}
         return render(request, "cases/export_too_large.html", context, status=400)
