@@ -162,7 +162,7 @@ def case_texts(slugs, fmt, *, fields=None):
                 if slug in built:
                     record = built[slug]
                 elif index.get(slug, (0, 0, None))[2] == version:
-                    start, end, _ = index[slug]
+                    start, end, _version = index[slug]
                     source.seek(start)
                     text = source.read(end - start).decode()
                     if fields is None:
@@ -198,7 +198,7 @@ def export_response(cases, fmt, *, filename="cases", fields=None):
 
     Raises TooManyCases rather than start a download that a worker timeout could cut short. The
     X-Case-Count header says how many records follow, so a download cut short is seen to be: JSON no longer
-    parses, and CSV and JSON Lines have fewer rows than the header said.
+    parses, and CSV and JSON Lines have fewer complete rows than the header said, or lack the last line end.
     """
     slugs = list(listed(cases)[: settings.EXPORT_MAX_CASES + 1])
     if len(slugs) > settings.EXPORT_MAX_CASES:
