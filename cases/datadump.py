@@ -90,7 +90,7 @@ def write_dump(directory=None):
     count = len(versions)
     files = {}
     for name, fmt in FORMATS.items():
-        write = functools.partial(_write_records, fmt=fmt, cases=cases, versions=versions)
+        write = functools.partial(_write_records, fmt=fmt, versions=versions)
         records = _write_atomically(directory / name, write)
         files[name] = {"size": (directory / name).stat().st_size, "records": records}
     _write_atomically(directory / "documents.jsonl", lambda out: out.writelines(document_lines()))
@@ -101,21 +101,19 @@ def write_dump(directory=None):
     return count
 
 
-def _write_records(out, *, fmt, cases, versions):
-    """Write cases in fmt to the binary file out; return [[slug, start, end, public_version], ...]."""
-    index, position, current = [], 0, [None]
+def _write_records(out, *, fmt, versions):
+    """Write the cases of versions {slug: public_version} in fmt to the binary file out, in that order.
 
-    def records():
-        for record in exports.case_records(cases, context={"base_url": settings.SITE_URL}):
-            current[0] = record["slug"]
-            yield record
-
-    # Each record comes out as one chunk, written right after the record is read; the CSV header has none.
-    for chunk in exports.WRITERS[fmt](records()):
-        data = chunk.encode()
+    Records still current in the previous dump are copied from it, so a nightly rebuild builds only the
+    records that changed. Return [[slug, start, end, public_version], ...].
+    """
+    index, position = [], 0
+    if fmt == "csv":
+        position = out.write(exports.header().encode())
+    for slug, text in exports.slug_texts(versions.items(), fmt):
+        data = (text if fmt == "csv" else text + "\n").encode()
         out.write(data)
-        if current[0] is not None:
-            index.append([current[0], position, position + len(data), versions.get(current[0])])
+        index.append([slug, position, position + len(data), versions[slug]])
         position += len(data)
     return index
 

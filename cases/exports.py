@@ -82,10 +82,15 @@ def encode(record, fmt, fields=FIELDS):
     return _dumps(record)
 
 
+def header(fields=FIELDS):
+    """Return the CSV header row of fields."""
+    return _CSV.writerow(fields)
+
+
 def frame(texts, fmt, fields=FIELDS):
     """Yield the whole file around texts, records already encoded in fmt: CSV header, JSON brackets, line ends."""
     if fmt == "csv":
-        yield _CSV.writerow(fields)
+        yield header(fields)
         yield from texts
     elif fmt == "json":
         yield "["
@@ -141,7 +146,12 @@ class UnknownFields(ValueError):
 
 
 def case_texts(slugs, fmt, *, fields=None):
-    """Yield the record of each case named in slugs [(slug, public_version)] as fmt text, in that order.
+    """Yield the record of each case named in slugs [(slug, public_version)] as fmt text, in that order."""
+    return (text for _slug, text in slug_texts(slugs, fmt, fields=fields))
+
+
+def slug_texts(slugs, fmt, *, fields=None):
+    """Yield (slug, record as fmt text) of each case named in slugs [(slug, public_version)], in that order.
 
     A record still current in the nightly dump is copied from it; the rest are built through the public
     selector a chunk at a time. Cases that stopped being public meanwhile are left out.
@@ -170,14 +180,14 @@ def case_texts(slugs, fmt, *, fields=None):
                     source.seek(start)
                     text = source.read(end - start).decode()
                     if fields is None:
-                        yield text.removesuffix("\n") if fmt != "csv" else text
+                        yield slug, text.removesuffix("\n") if fmt != "csv" else text
                         continue
                     record = json.loads(text)
                 else:
                     continue
                 if fields is not None:
                     record = {name: record[name] for name in fields}
-                yield encode(record, fmt, fields or FIELDS)
+                yield slug, encode(record, fmt, fields or FIELDS)
     finally:
         if source is not None:
             source.close()
