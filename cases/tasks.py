@@ -7,7 +7,7 @@ from celery import shared_task
 from celery.signals import worker_process_shutdown
 from django.utils import timezone
 
-from . import datadump, reminders, search
+from . import datadump, exportjobs, reminders, search
 from .reminders.retry import gave_up, retry_delay
 
 
@@ -124,3 +124,9 @@ def recompute_deadlines():
     from .actions.calendar import recompute_for_calendar_update
 
     return recompute_for_calendar_update()
+
+
+@shared_task
+def build_export(job_id):
+    """Build one export job's file."""
+    exportjobs.build(job_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documents, feeds, views
+from . import documents, exportjobs, feeds, views
 from .cache import cache_public_page
 
 app_name = "cases"
@@ -10,6 +10,9 @@ urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("cases/export.csv", views.case_list_download, {"fmt": "csv"}, name="case_list_csv"),
     path("cases/export.json", views.case_list_download, {"fmt": "json"}, name="case_list_json"),
+    path("cases/exports/<str:fmt>/", exportjobs.start_export, name="export_start"),
+    path("cases/exports/job/<str:token>/", exportjobs.job_page, name="export_job"),
+    path("cases/exports/job/<str:token>/file", exportjobs.job_file, name="export_job_file"),
     path("cases/feed.atom", cache_public_page(feeds.CaseListFeed()), name="case_list_feed"),
     path("cases/<slug:slug>/", views.case_detail, name="case_detail"),
     path("cases/<slug:slug>/feed.atom", cache_public_page(feeds.CaseFeed()), name="case_feed"),

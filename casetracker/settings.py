@@ -237,9 +237,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # One queue per kind of work, so each can get its own workers (docs/operations.md). A worker started without
 # -Q consumes every queue listed here, as one worker did before the split.
-CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "reminders", "alerts", "dump")]
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "reminders", "alerts", "dump", "exports")]
 CELERY_TASK_ROUTES = {
     "cases.tasks.write_data_dump": {"queue": "dump"},
+    "cases.tasks.build_export": {"queue": "exports"},
     "cases.tasks.*": {"queue": "reminders"},
     "alerts.tasks.*": {"queue": "alerts"},
 }
@@ -277,6 +278,9 @@ DATA_DOCUMENTS_RATE_WINDOW = env.int("DATA_DOCUMENTS_RATE_WINDOW", default=3600)
 # Most cases one streamed export may hold: at the export rate in docs/benchmarks.md it must finish well within
 # gunicorn's worker timeout, or the download would be cut off. Larger lists point to the dump.
 EXPORT_MAX_CASES = env.int("EXPORT_MAX_CASES", default=2000)
+# Larger exports are built by a worker (cases/exportjobs.py) into files here, kept for EXPORT_JOB_HOURS.
+EXPORT_JOB_ROOT = env.path("EXPORT_JOB_ROOT", default=VAR_DIR / "exports")
+EXPORT_JOB_HOURS = env.int("EXPORT_JOB_HOURS", default=24)
 OPEN_DATA_LICENCE = env.str(
     "OPEN_DATA_LICENCE",
     default="Creative Commons Attribution 4.0 International (CC BY 4.0), https://creativecommons.org/licenses/by/4.0/",

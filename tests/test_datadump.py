@@ -123,3 +123,25 @@ def test_a_court_no_longer_public_leaves_appeals_to_in_data(client, dump_root, d
         unpublish_case(upper_case, actor=None)
 
     assert upper.slug not in downloaded(client, "cases.jsonl") + downloaded(client, "cases.csv")
+
+
+def test_a_rebuild_copies_unchanged_records_and_rebuilds_changed_ones(
+    dump_root, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    popova, bridges, _ = dataset()
+    factories.case(published=True, title="Unrelated case")
+    datadump.write_dump()
+    # Marks only the dump's copies: a rebuild that keeps them copied the record instead of building it.
+    for name in ("cases.jsonl", "cases.csv"):
+        path = dump_root / name
+        path.write_bytes(path.read_bytes().replace(b"Unrelated case", b"Unrelated casf"))
+    with django_capture_on_commit_callbacks(execute=True):
+        popova.title = "Popova and others v. Moscow DIT"
+        save_record(popova, actor=None)
+    datadump.write_dump()
+    for name in ("cases.jsonl", "cases.csv"):
+        text = (dump_root / name).read_text()
+        assert "Unrelated casf" in text and "Popova and others v. Moscow DIT" in text and "SECRET" not in text
+    assert [json.loads(line)["slug"] for line in (dump_root / "cases.jsonl").read_text().splitlines()] == sorted(
+        Case.objects.public().values_list("slug", flat=True)
+    )

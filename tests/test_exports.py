@@ -1,10 +1,13 @@
+import contextlib
 import csv
 import io
 import json
 
 import pytest
 
-from cases import exports, selectors
+from cases import datadump, exports, selectors
+from cases.actions.publishing import publish_case, unpublish_case
+from cases.actions.records import save_record
 from cases.models import Case
 from tests import factories
 from tests.opendata import dataset
@@ -121,3 +124,91 @@ def test_the_unfiltered_csv_is_the_dump(client, settings, tmp_path):
     (tmp_path / "cases.csv").write_text("slug\n")
     response = client.get("/cases/export.csv?sort=title")
     assert response.status_code == 302 and response["Location"] == "/data/cases.csv"
+
+
+@pytest.fixture
+def dump_root(settings, tmp_path):
+    settings.DATA_DUMP_ROOT = tmp_path / "data"
+    return settings.DATA_DUMP_ROOT
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_current_records_come_from_the_dump_and_changed_ones_are_rebuilt(
+    fmt, dump_root, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    popova, bridges, draft = dataset()
+    factories.case(published=True, title="Unrelated case")
+    datadump.write_dump()
+    # Marks only the dump's copies: an export that shows them copied the record instead of building it.
+    for name in ("cases.jsonl", "cases.csv"):
+        path = dump_root / name
+        path.write_bytes(path.read_bytes().replace(b"Unrelated case", b"Unrelated casf"))
+    with django_assert_max_num_queries(1):  # the list of cases; every record is copied
+        text = body_of(exports.export_response(selectors.public_cases(), fmt))
+    assert "Unrelated casf" in text and "SECRET" not in text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        popova.title = "Popova and others v. Moscow DIT"
+        save_record(popova, actor=None)
+        publish_case(draft, actor=None)
+    text = body_of(exports.export_response(selectors.public_cases(), fmt))
+    assert "Unrelated casf" in text and "Popova and others v. Moscow DIT" in text and draft.title in text
+    assert "South Wales Police" in text and "internal" not in text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_case(Case.objects.get(pk=bridges.pk), actor=None)
+    assert "Bridges" not in body_of(exports.export_response(selectors.public_cases(), fmt))
+
+
+@pytest.mark.parametrize("with_dump", [False, True])
+def test_fields_limit_the_export_and_skip_the_prefetches(client, dump_root, with_dump, django_assert_num_queries):
+    popova, _, _ = dataset()
+    if with_dump:
+        datadump.write_dump()
+    response = client.get("/cases/export.csv", {"country": "RU", "fields": "title, slug,country"})
+    rows = list(csv.DictReader(io.StringIO(body_of(response))))
+    assert rows == [{"slug": popova.slug, "title": popova.title, "country": "RU"}]
+    response = client.get("/api/v1/cases/", {"format": "jsonl", "fields": "title,technologies"})
+    records = [json.loads(line) for line in body_of(response).splitlines()]
+    assert {tuple(record) for record in records} == {("title", "technologies")}
+    # Built, dump or not: the list, the case columns and one prefetch for the technologies, nothing else.
+    with django_assert_num_queries(3):
+        body_of(exports.export_response(selectors.public_cases(), "json", fields=["slug", "technologies"]))
+    # Proceedings are costly to build: copied out of the dump when it has them.
+    with django_assert_num_queries(1 if with_dump else 8):
+        text = body_of(exports.export_response(selectors.public_cases(), "json", fields=["proceedings"]))
+    assert [list(record) for record in json.loads(text)] == [["proceedings"], ["proceedings"]]
+
+
+def test_unknown_fields_are_a_clear_400(client):
+    dataset()
+    response = client.get("/cases/export.json", {"fields": "title,secret_notes"})
+    assert response.status_code == 400 and "secret_notes" in response.content.decode()
+    response = client.get("/api/v1/cases/", {"format": "csv", "fields": "internal_notes"})
+    assert response.status_code == 400 and "internal_notes" in response.content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_a_cut_off_download_is_seen_to_be_cut_off(client, fmt):
+    for _ in range(5):
+        factories.case(published=True, summary='Line one,\n"quoted" line two')
+    response = client.get(f"/cases/export.{fmt}" if fmt != "jsonl" else "/api/v1/cases/?format=jsonl")
+    body = body_of(response)
+    expected = int(response[exports.COUNT_HEADER])
+    assert expected == 5
+
+    def complete(text):
+        """Check the download as a client would: it parses, ends its last line, and holds every record."""
+        if fmt == "json":
+            return len(json.loads(text)) == expected
+        if fmt == "csv":
+            rows = list(csv.DictReader(io.StringIO(text, newline="")))
+            return len(rows) == expected and all(None not in row.values() for row in rows) and text.endswith("\n")
+        return len([json.loads(line) for line in text.splitlines()]) == expected and text.endswith("\n")
+
+    assert complete(body)
+    # Cut anywhere, as a killed worker would: the file no longer parses or holds fewer records than announced.
+    # JSON's last line end carries nothing; every other cut loses data.
+    for cut in range(len(body) - (fmt == "json")):
+        with contextlib.suppress(ValueError, csv.Error):
+            assert not complete(body[:cut]), cut

@@ -287,3 +287,20 @@ def test_a_document_made_confidential_after_the_dump_was_built_is_not_served(
     response = client.get("/data/documents.jsonl")
     assert response.status_code == 200
     assert MARKER not in b"".join(response.streaming_content).decode()
+
+
+@pytest.mark.usefixtures("tasks_run_here")
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+@pytest.mark.parametrize("query", ["", f"?q={MARKER.lower()}", "?country=DE", "?q=draft"])
+def test_background_export_jobs_hold_nothing_unpublished(
+    client, secrets, settings, tmp_path, fmt, query, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_JOB_ROOT = tmp_path / "exports"
+    with django_capture_on_commit_callbacks(execute=True):
+        page_url = client.post(f"/cases/exports/{fmt}/{query}")["Location"]
+    page = client.get(page_url).content.decode()
+    download = client.get(f"{page_url}file")
+    assert download.status_code == 200
+    assert MARKER not in page and MARKER not in b"".join(download.streaming_content).decode()
+    for path in (tmp_path / "exports").iterdir():
+        assert MARKER not in path.read_text(), path.name

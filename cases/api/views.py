@@ -152,28 +152,17 @@ class CaseViewSet(PublicViewSet):
 
     def selected_fields(self):
         """Return the fields named by `fields=`, or None for all; unknown names give 400."""
-        raw = self.request.query_params.get("fields") if self.request else None
-        names = [name.strip() for name in (raw or "").split(",") if name.strip()]
-        if not names:
-            return None
-        unknown = [name for name in names if name not in CaseSerializer.Meta.fields]
-        if unknown:
-            raise ValidationError(
-                {
-                    "fields": [
-                        _("Unknown fields: %(names)s. Allowed: %(allowed)s.")
-                        % {"names": ", ".join(unknown), "allowed": ", ".join(CaseSerializer.Meta.fields)}
-                    ]
-                }
-            )
-        return names
+        try:
+            return exports.chosen_fields(self.request.query_params.get("fields") if self.request else None)
+        except exports.UnknownFields as error:
+            raise ValidationError({"fields": [str(error)]}) from None
 
     def list(self, request, *args, **kwargs):
         fmt = request.accepted_renderer.format
         if fmt in ("csv", "jsonl"):
             cases = self.filter_queryset(selectors.public_cases())
             try:
-                return exports.export_response(cases, fmt, request=request)
+                return exports.export_response(cases, fmt, fields=self.selected_fields())
             except exports.TooManyCases as error:
                 message = _("These filters match %(count)d cases; an export holds at most %(limit)d.") % {
                     "count": error.count,

@@ -5,6 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("cases", "0009_exports"),
         ("cases", "0009_speed"),
         ("cases", "0009_systems"),
     ]

@@ -5,6 +5,7 @@ from .cases import Case, CaseLink, Counsel, Participation
 from .courts import Court
 from .deadlines import CalendarOverride, Deadline, ReminderDelivery
 from .documents import DocumentPage, DocumentText
+from .exports import ExportJob
 from .facets import CaseFacet, FacetCount
 from .identifiers import DecisionIdentifier, ProceedingNumber
 from .parties import Party
@@ -29,6 +30,7 @@ __all__ = [
     "FacetCount",
     "DocumentPage",
     "DocumentText",
+    "ExportJob",
     "DecisionIdentifier",
     "Filing",
     "Hearing",

@@ -1,5 +1,6 @@
 """The filterable case list and its CSV download."""
 
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 
 from .. import exports
@@ -44,10 +45,14 @@ def case_list_download(request, fmt):
     """
     filterset = CaseFilter(request.GET, request=request)
     cases = filterset.qs  # validates the filters
-    if fmt == "csv" and not filterset.narrows() and (dump_dir() / "cases.csv").is_file():
+    try:
+        fields = exports.chosen_fields(request.GET.get("fields"))
+    except exports.UnknownFields as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    if fmt == "csv" and fields is None and not filterset.narrows() and (dump_dir() / "cases.csv").is_file():
         return redirect("data_file", "cases.csv")
     try:
-        return exports.export_response(cases, fmt, request=request)
+        return exports.export_response(cases, fmt, fields=fields)
     except exports.TooManyCases as error:
-        context = {"count": error.count, "limit": error.limit}
+        context = {"count": error.count, "limit": error.limit, "fmt": fmt, "query": request.GET.urlencode()}
         return render(request, "cases/export_too_large.html", context, status=400)
