@@ -3,19 +3,13 @@
 from django.conf import settings
 from django_ratelimit.core import is_ratelimited
 
-from casetracker.clientip import client_ip
+from casetracker.clientip import client_over_limit
 
 
 def follow_limited(request, email):
     """Count one follow from request for email; tell whether the client or the address is over its limit."""
     window = settings.ALERTS_RATE_WINDOW
-    if is_ratelimited(
-        request,
-        group="alerts.follow.client",
-        key=lambda _group, request: client_ip(request),
-        rate=(settings.ALERTS_RATE_PER_IP, window),
-        increment=True,
-    ):
+    if client_over_limit(request, "alerts.follow.client", settings.ALERTS_RATE_PER_IP, window):
         return True
     return is_ratelimited(
         request,

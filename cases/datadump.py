@@ -21,9 +21,8 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import gettext
-from django_ratelimit.core import is_ratelimited
 
-from casetracker.clientip import client_ip
+from casetracker.clientip import client_over_limit
 
 from . import exports, selectors
 from .api.serializers import DeploymentSerializer, DocumentSerializer, SystemSerializer, VendorSerializer
@@ -135,7 +134,7 @@ def _case_chunks(versions, fmt):
     # builds only the records that changed. The CSV header comes before any record.
     if fmt == "csv":
         yield None, exports.header().encode()
-    for slug, text in exports.slug_texts(versions.iterator(), fmt):
+    for slug, text in exports.slug_texts(versions.iterator(chunk_size=2000), fmt):
         yield slug, (text if fmt == "csv" else text + "\n").encode()
 
 
@@ -327,12 +326,8 @@ def _index(name, size):
 def _too_many_downloads(request):
     """Count one download of the documents' text from the client; tell whether it is over the limit."""
     # The text of every public document is large: a few downloads a day are what a researcher needs.
-    return is_ratelimited(
-        request,
-        group="data.documents",
-        key=lambda _group, request: client_ip(request),
-        rate=(settings.DATA_DOCUMENTS_RATE, settings.DATA_DOCUMENTS_RATE_WINDOW),
-        increment=True,
+    return client_over_limit(
+        request, "data.documents", settings.DATA_DOCUMENTS_RATE, settings.DATA_DOCUMENTS_RATE_WINDOW
     )
 
 

@@ -16,7 +16,10 @@ from django.db.models import F
 from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from casetracker.clientip import client_over_limit
 
 from . import exports
 from .filters import CaseFilter
@@ -98,12 +101,25 @@ def start_export(request, fmt):
         fields = exports.chosen_fields(request.GET.get("fields"))
     except exports.UnknownFields as error:
         return render(request, "cases/export_job.html", {"error": str(error)}, status=400)
+    if _too_many_jobs(request):
+        message = _("Too many exports are being built. Try again later, or download the whole list from /data/.")
+        return render(request, "cases/export_job.html", {"error": message}, status=429)
     query = QueryDict(mutable=True)
     for name, value in filterset.form.data.lists():
         if name in filterset.filters:
             query.setlist(name, value)
     job = start(query.urlencode(), fmt, fields)
     return redirect("cases:export_job", job.token)
+
+
+def _too_many_jobs(request):
+    """Count one job from the client; tell whether it or the whole site has too many jobs going."""
+    if client_over_limit(request, "exports.job", settings.EXPORT_JOB_RATE, settings.EXPORT_JOB_RATE_WINDOW):
+        return True
+    going = ExportJob.objects.filter(
+        status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING], expires_at__gt=timezone.now()
+    )
+    return going.count() >= settings.EXPORT_JOBS_PENDING_MAX
 
 
 def job_page(request, token):

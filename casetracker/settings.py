@@ -281,6 +281,11 @@ EXPORT_MAX_CASES = env.int("EXPORT_MAX_CASES", default=2000)
 # Larger exports are built by a worker (cases/exportjobs.py) into files here, kept for EXPORT_JOB_HOURS.
 EXPORT_JOB_ROOT = env.path("EXPORT_JOB_ROOT", default=VAR_DIR / "exports")
 EXPORT_JOB_HOURS = env.int("EXPORT_JOB_HOURS", default=24)
+# Export jobs one client address may start per window in seconds, and jobs waiting or running at once site-wide:
+# each one costs a worker minutes, so a script must not be able to queue thousands.
+EXPORT_JOB_RATE = env.int("EXPORT_JOB_RATE", default=5)
+EXPORT_JOB_RATE_WINDOW = env.int("EXPORT_JOB_RATE_WINDOW", default=3600)
+EXPORT_JOBS_PENDING_MAX = env.int("EXPORT_JOBS_PENDING_MAX", default=10)
 OPEN_DATA_LICENCE = env.str(
     "OPEN_DATA_LICENCE",
     default="Creative Commons Attribution 4.0 International (CC BY 4.0), https://creativecommons.org/licenses/by/4.0/",

@@ -78,3 +78,23 @@ def test_a_job_holds_what_is_public_when_it_is_built(client, job_root, django_ca
     page_url = start(client, django_capture_on_commit_callbacks, "/cases/exports/json/")
     records = json.loads(body_of(client.get(f"{page_url}file")))
     assert sorted(record["title"] for record in records) == ["Public one", "Public two"]
+
+
+def test_a_client_may_start_only_a_few_jobs(
+    client, job_root, settings, django_capture_on_commit_callbacks, no_cached_pages
+):
+    settings.EXPORT_JOB_RATE = 2
+    factories.case(published=True)
+    for _ in range(2):
+        start(client, django_capture_on_commit_callbacks, "/cases/exports/csv/")
+    refused = client.post("/cases/exports/csv/")
+    assert refused.status_code == 429 and "Too many exports" in refused.content.decode()
+    assert ExportJob.objects.count() == 2
+
+
+def test_no_more_jobs_wait_than_the_site_allows(client, job_root, settings, django_capture_on_commit_callbacks):
+    settings.EXPORT_JOBS_PENDING_MAX = 1
+    factories.case(published=True)
+    start(client, django_capture_on_commit_callbacks, "/cases/exports/csv/")  # no worker here: it keeps waiting
+    other = client.post("/cases/exports/json/", REMOTE_ADDR="192.0.2.9")
+    assert other.status_code == 429 and ExportJob.objects.count() == 1
