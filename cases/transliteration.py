@@ -8,45 +8,10 @@ different names may share one.
 
 import re
 
-CYRILLIC = {
-    "а": "a",
-    "б": "b",
-    "в": "v",
-    "г": "g",
-    "д": "d",
-    "е": "e",
-    "ё": "e",
-    "ж": "zh",
-    "з": "z",
-    "и": "i",
-    "й": "i",
-    "к": "k",
-    "л": "l",
-    "м": "m",
-    "н": "n",
-    "о": "o",
-    "п": "p",
-    "р": "r",
-    "с": "s",
-    "т": "t",
-    "у": "u",
-    "ф": "f",
-    "х": "kh",
-    "ц": "ts",
-    "ч": "ch",
-    "ш": "sh",
-    "щ": "shch",
-    "ъ": "",
-    "ы": "y",
-    "ь": "",
-    "э": "e",
-    "ю": "iu",
-    "я": "ia",
-    "і": "i",
-    "ї": "i",
-    "є": "e",
-    "ґ": "g",
-}
+from .slugs import CYRILLIC_TO_LATIN
+
+# The slugs' passport spelling, but a hard sign is silent here (Подъезд ~ Podezd, not Podiezd).
+CYRILLIC = {**CYRILLIC_TO_LATIN, "ъ": ""}
 
 # Latin spellings of one Russian sound, folded to one; longest first, applied left to right in one pass.
 FOLDS = {
