@@ -5,8 +5,9 @@ preview reports every row's errors; a dry run or any error rolls the whole file 
 Cases match by slug (made from the title when blank) or else by a citation of one of their
 decisions; proceedings match by court and any of their numbers, decisions by any of their
 citations, and the other records by their natural keys, so importing the same file twice
-changes nothing. Filings, hearings and decisions in a file are public unless a
-record says `"is_public": false`, since the file format is the public export's.
+changes nothing. What a case challenges names existing systems and deployments by slug.
+Filings, hearings and decisions in a file are public unless a record says `"is_public": false`,
+since the file format is the public export's.
 The keys that choose deadline rules (a proceeding's `procedure`, a party's `government_level`, a
 participation's `is_client`) are left as they are when a record omits them, as the public export does.
 """
@@ -36,10 +37,12 @@ from .exports import FIELDS, FORMULA_STARTS, LIST_SEPARATOR
 from .models import (
     Case,
     CaseLink,
+    Challenge,
     Counsel,
     Court,
     Decision,
     DecisionIdentifier,
+    Deployment,
     Filing,
     Hearing,
     LegalGround,
@@ -47,13 +50,15 @@ from .models import (
     Party,
     Proceeding,
     ProceedingNumber,
+    Remedy,
+    System,
     Technology,
 )
 from .slugs import transliterate
 
 REQUIRED = {"title", "country"}
 SLUG_LISTS = {"technologies", "grounds", "related_cases"}
-NESTED = {"parties", "proceedings", "links"}
+NESTED = {"parties", "proceedings", "links", "challenges"}
 # Computed on the site, so ignored on import.
 IGNORED = {"url", "last_activity_on"}
 CASE_TEXT = ["title", "title_ru", "original_title", "summary", "summary_ru", "description", "status", "outcome"]
@@ -380,6 +385,7 @@ def _import_case(record, slug, actor):
     participations = _import_parties(case, _nested(record, "parties"), actor)
     _import_proceedings(case, _nested(record, "proceedings"), participations, actor)
     _import_links(case, _nested(record, "links"), actor)
+    _import_challenges(case, _nested(record, "challenges"), actor)
     if record.get("published_at") and not case.is_published:
         try:
             publish_case(case, actor=actor)
@@ -580,6 +586,51 @@ def _import_links(case, items, actor):
         link.title = item.get("title") or ""
         link.published_on = _date(item.get("published_on"), f"links[{index}].published_on")
         _save(link, actor, f"links[{index}].")
+
+
+def _challenge_target(item, prefix):
+    """Return the deployment or system a challenge record names by slug, as Challenge fields."""
+    deployment_slug, system_slug = (str(item.get(name) or "").strip() for name in ("deployment", "system"))
+    if deployment_slug:
+        deployment = Deployment.objects.select_related("system").filter(slug=deployment_slug).first()
+        if deployment is None:
+            raise RowError(
+                [
+                    _("%(field)s: unknown deployment %(slug)s.")
+                    % {"field": prefix + "deployment", "slug": deployment_slug}
+                ]
+            )
+        # The export names a deployment's system too; a different one means the file mixes up two records.
+        if system_slug and deployment.system.slug != system_slug:
+            message = _("%(field)s: the deployment %(deployment)s is of the system %(actual)s, not %(slug)s.")
+            values = {"deployment": deployment_slug, "actual": deployment.system.slug, "slug": system_slug}
+            raise RowError([message % {"field": prefix + "system", **values}])
+        return {"deployment": deployment, "system": None}
+    if not system_slug:
+        raise RowError([_("%(prefix)sa challenge needs a system or a deployment.") % {"prefix": prefix}])
+    system = System.objects.filter(slug=system_slug).first()
+    if system is None:
+        raise RowError([_("%(field)s: unknown system %(slug)s.") % {"field": prefix + "system", "slug": system_slug}])
+    return {"deployment": None, "system": system}
+
+
+def _import_challenges(case, items, actor):
+    for index, item in enumerate(items, 1):
+        prefix = f"challenges[{index}]."
+        target = _challenge_target(item, prefix)
+        challenge = Challenge.objects.filter(case=case, **target).first() or Challenge(case=case, **target)
+        challenge.claim = str(item.get("claim") or "")
+        _save(challenge, actor, prefix)
+        for number, remedy_item in enumerate(_objects(item.get("remedies"), prefix + "remedies"), 1):
+            here = f"{prefix}remedies[{number}]."
+            kind = _choice(remedy_item.get("kind"), Remedy.Kind, here + "kind")
+            date = _date(remedy_item.get("date"), here + "date", required=True)
+            # The private note is not in the file (the export never carries it): an update keeps it.
+            remedy = Remedy.objects.filter(challenge=challenge, kind=kind, date=date).first()
+            remedy = remedy or Remedy(challenge=challenge, kind=kind, date=date)
+            remedy.source_url = str(remedy_item.get("source_url") or "")
+            remedy.public_note = str(remedy_item.get("public_note") or "")
+            _save(remedy, actor, here)
 
 
 def _set_related(case, record):

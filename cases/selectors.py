@@ -546,6 +546,21 @@ def public_deployments():
     return Deployment.objects.filter(Q(is_published=True) | Q(pk__in=challenged))
 
 
+def public_map_deployments(cases=None):
+    """Return public deployments with a city and coordinates, system and operator loaded, by country and city.
+
+    `cases` (public cases, e.g. the list's filtered ones) keeps only the deployments they challenge; None keeps all.
+    """
+    deployments = public_deployments().exclude(city="").filter(latitude__isnull=False, longitude__isnull=False)
+    if cases is not None:
+        # Only published cases' challenges count, even if the caller's cases were not all public.
+        challenged = Challenge.objects.filter(case__in=Case.objects.public().values("pk")).filter(
+            case__in=cases.order_by().values("pk")
+        )
+        deployments = deployments.filter(pk__in=challenged.values("deployment_id"))
+    return deployments.select_related("system", "operator").order_by("country", "city", "system__name", "pk")
+
+
 def public_systems():
     """Return systems challenged in a published case (themselves or a deployment), or published on their own."""
     challenged = Challenge.objects.filter(case__in=Case.objects.public().values("pk")).values("system_id")

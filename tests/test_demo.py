@@ -185,6 +185,12 @@ def test_demo_cases_are_linked_to_what_they_challenge_each_with_sources(client, 
         assert all(remedy["source_url"].startswith("https://") for remedy in row.get("remedies") or [])
     page = client.get("/systems/moscow-city-video-surveillance/").content.decode()
     assert "NtechLab" in page and "Glukhin" in page and "Popova" in page
+    # Every demo deployment in a city is placed at the city's centre, so the demo map shows it.
+    assert all(row.get("latitude") and row.get("longitude") for row in data["deployments"] if row.get("city"))
+    assert (
+        '<a href="/deployments/moscow-dit-facial-recognition/"><circle class="map-point'
+        in client.get("/map/").content.decode()
+    )
     if connection.vendor == "postgresql":
         refresh_all_search_vectors()  # after the commit the test does not make
         assert client.get("/cases/", {"q": "НтехЛаб"}).context["page"].paginator.count == 2

@@ -42,12 +42,16 @@ def public_records():
 
 
 def empty_database():
-    """Delete every case, party and court, keeping the vocabularies (technologies, grounds) as reference data."""
+    """Delete every case, party and court, keeping the vocabularies (technologies, grounds) as reference data.
+
+    Vendors, systems and deployments are reference data too (a file names them by slug), so the parties that
+    operate deployments stay.
+    """
     Proceeding.objects.update(appeals_from=None)
     Case.objects.all().delete()
     Participation.objects.all().delete()
     Proceeding.objects.all().delete()
-    Party.objects.all().delete()
+    Party.objects.filter(deployments__isnull=True).delete()
     Court.objects.all().delete()
 
 
@@ -304,3 +308,100 @@ def test_any_json_shape_gives_row_errors_never_a_crash(editor, records):
     assert result.written == result.ok
     if not result.ok:
         assert result.errors and Case.objects.count() == before
+
+
+@pytest.fixture
+def surveillance():
+    from cases.models import Deployment, System
+
+    findface = System.objects.create(name="FindFace Security", slug="findface")
+    System.objects.create(name="Clearview AI", slug="clearview")
+    operator = Party.objects.create(name="Moscow DIT", slug="moscow-dit", kind="agency")
+    Deployment.objects.create(slug="moscow", system=findface, operator=operator, country="RU", city="Moscow")
+
+
+CHALLENGES = [
+    {
+        "system": "findface",
+        "deployment": "moscow",
+        "claim": "No basis in law",
+        "remedies": [
+            {"kind": "none", "date": "2020-03-03", "source_url": "https://example.org/r", "public_note": "Dismissed"}
+        ],
+    },
+    {"system": "clearview", "deployment": None, "claim": "Faceprints without consent", "remedies": []},
+]
+
+
+def challenged(case):
+    return [
+        (challenge.system_id and challenge.system.slug, challenge.deployment_id and challenge.deployment.slug)
+        for challenge in case.challenges.select_related("system", "deployment").order_by("pk")
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_challenges_are_imported_by_slug_with_their_remedies_and_again_change_nothing(fmt, editor, surveillance):
+    from cases.models import Challenge, Remedy
+
+    if fmt == "json":
+        content = json.dumps([{"title": "Popova", "country": "RU", "challenges": CHALLENGES}]).encode()
+    else:
+        content = ("title,country,challenges\n" + f"Popova,RU,{_csv_cell(json.dumps(CHALLENGES))}\n").encode()
+    for _ in range(2):
+        result = import_file(content, f"cases.{fmt}", actor=editor, dry_run=False)
+        assert result.ok, result.errors
+    case = Case.objects.get(slug="popova")
+    assert challenged(case) == [(None, "moscow"), ("clearview", None)]
+    assert list(Challenge.objects.values_list("claim", flat=True).order_by("pk")) == [
+        "No basis in law",
+        "Faceprints without consent",
+    ]
+    remedy = Remedy.objects.get()
+    assert (remedy.kind, remedy.date, remedy.public_note) == ("none", datetime.date(2020, 3, 3), "Dismissed")
+
+
+def _csv_cell(text):
+    out = io.StringIO()
+    csv.writer(out).writerow([text])
+    return out.getvalue().strip()
+
+
+def test_unknown_or_mismatched_challenge_slugs_are_row_errors_and_nothing_is_saved(editor, surveillance):
+    from cases.models import Challenge, Remedy
+
+    records = [
+        {"title": "Good", "country": "RU", "challenges": CHALLENGES},
+        {"title": "Unknown deployment", "country": "RU", "challenges": [{"deployment": "atlantis"}]},
+        {"title": "Unknown system", "country": "RU", "challenges": [{"system": "skynet", "claim": "x"}]},
+        {"title": "Mixed up", "country": "RU", "challenges": [{"system": "clearview", "deployment": "moscow"}]},
+        {"title": "Nothing named", "country": "RU", "challenges": [{"claim": "x"}]},
+        {"title": "Bad remedy", "country": "RU", "challenges": [{"system": "clearview", "remedies": [{"kind": "x"}]}]},
+    ]
+    result = import_file(json.dumps(records).encode(), "cases.json", actor=editor, dry_run=False)
+    assert not result.ok and not result.written
+    assert result.errors == [
+        (2, "challenges[1].deployment: unknown deployment atlantis."),
+        (3, "challenges[1].system: unknown system skynet."),
+        (4, "challenges[1].system: the deployment moscow is of the system findface, not clearview."),
+        (5, "challenges[1].a challenge needs a system or a deployment."),
+        (
+            6,
+            "challenges[1].remedies[1].kind: 'x' is not one of switched_off, data_deleted, law_amended, damages, none.",
+        ),
+    ]
+    assert not Case.objects.exists() and not Challenge.objects.exists() and not Remedy.objects.exists()
+
+
+def test_lawyers_import_challenges_into_their_own_cases_only(lawyer, editor, surveillance):
+    from cases.models import Challenge
+
+    content = json.dumps([{"title": "Popova", "country": "RU", "challenges": CHALLENGES}]).encode()
+    result = import_file(content, "cases.json", actor=lawyer, dry_run=False)
+    assert result.ok, result.errors
+    assert challenged(Case.objects.get(slug="popova")) == [(None, "moscow"), ("clearview", None)]
+    Case.objects.create(title="Another team's case", slug="other", country="RU")
+    content = json.dumps([{"slug": "other", "title": "Other", "country": "RU", "challenges": CHALLENGES}]).encode()
+    result = import_file(content, "cases.json", actor=lawyer, dry_run=False)
+    assert not result.ok and "may not change" in result.errors[0][1]
+    assert not Challenge.objects.filter(case__slug="other").exists()

@@ -107,8 +107,15 @@ def surveillance(public, draft):
     """Mark what a draft case challenges, a system no public case challenges, and a public remedy's private note."""
     vendor = Vendor.objects.create(name="Public vendor", slug="public-vendor")
     system = System.objects.create(name="Public system", slug="public-system", vendor=vendor)
+    operator = f.party(name="Public operator", kind="agency")
     deployment = Deployment.objects.create(
-        system=system, operator=f.party(name="Public operator", kind="agency"), country="RU", city="Moscow"
+        slug="public-deployment",
+        system=system,
+        operator=operator,
+        country="RU",
+        city="Moscow",
+        latitude="55.75583",
+        longitude="37.61730",
     )
     challenge = Challenge.objects.create(case=public, deployment=deployment, claim="Public claim")
     Remedy.objects.create(
@@ -132,8 +139,22 @@ def surveillance(public, draft):
         operator=f.party(name=f"{MARKER}-draft-operator", slug="draft-operator", kind="agency"),
         country="DE",
         city=f"{MARKER}-draft-city",
+        latitude="52.52000",
+        longitude="13.40500",
     )
     Challenge.objects.create(case=draft, deployment=draft_deployment, claim=f"{MARKER}-draft-deployment-link")
+    # A deployment public on its own that only the draft case challenges: no filter may tie it to the draft.
+    kazan = Deployment.objects.create(
+        slug="published-deployment",
+        system=system,
+        operator=operator,
+        country="RU",
+        city="Kazan",
+        latitude="55.79639",
+        longitude="49.10889",
+        is_published=True,
+    )
+    Challenge.objects.create(case=draft, deployment=kazan, claim=f"{MARKER}-draft-published-deployment-link")
     # A draft case challenging a public system must not show on the system's page either.
     Challenge.objects.create(case=draft, system=system, claim=f"{MARKER}-draft-system-claim")
 
@@ -225,6 +246,29 @@ def test_the_map_counts_no_draft(client, secrets):
         assert "Germany: " not in body and ">Germany</a></th>" not in body, url
     body = client.get("/map/").content.decode()
     assert "Russia: 1 case<" in body and "Germany" not in body
+
+
+def test_the_map_places_no_unpublished_deployment(client, secrets):
+    points = re.compile(r'<a href="(/deployments/[^"]+/)"><circle class="map-point')
+    rows = re.compile(r'<tr><th scope="row"><a href="(/deployments/[^"]+/)">')
+    body = client.get("/map/").content.decode()
+    # Unfiltered: every public deployment with coordinates, the draft case's own deployment nowhere.
+    assert (
+        points.findall(body)
+        == rows.findall(body)
+        == ["/deployments/published-deployment/", "/deployments/public-deployment/"]  # Kazan, then Moscow
+    )
+    assert MARKER not in body and "draft-deployment" not in body and "52.52" not in body
+    # Filtered to what only the draft case matches: no deployment, not even the public one the draft challenges.
+    for url in ["/map/?country=DE", "/map/?q=draft", f"/map/?q={MARKER.lower()}"]:
+        body = client.get(url).content.decode()
+        assert points.findall(body) == rows.findall(body) == [], url
+        assert MARKER not in body and "Deployments on the map" not in body, url
+    # A filter naming what only the draft uses is ignored, as on the list: the map is the unfiltered one.
+    body = client.get("/map/?technology=draft-tech").content.decode()
+    assert "not recognised" in body and "draft-deployment" not in body and MARKER not in body
+    body = client.get("/map/?technology=face-recognition").content.decode()
+    assert points.findall(body) == rows.findall(body) == ["/deployments/public-deployment/"]
 
 
 def test_unpublished_records_are_404(client, secrets):

@@ -11,7 +11,7 @@ from django.utils import translation
 from django_countries import countries
 
 from cases.geo.svg import SHAPES, MapPoint, breaks, legend_entries, shade, shapes, world_map
-from cases.models import Technology
+from cases.models import Case, Challenge, Deployment, System, Technology
 from cases.summary import rebuild_case_facets
 
 from . import factories as f
@@ -110,6 +110,65 @@ class TestMapPage:
         rebuild_case_facets()
         return face
 
+    @pytest.fixture
+    def deployments(self, cases):
+        """Deployments: challenged by Popova, by Bridges, published on their own, or without a city or coordinates."""
+        police = f.party(name="Moscow DIT", kind="agency")
+        findface = System.objects.create(name="FindFace", slug="findface")
+
+        def deployment(slug, city, country="RU", latitude="55.75583", longitude="37.61730", **fields):
+            return Deployment.objects.create(
+                slug=slug,
+                system=findface,
+                operator=police,
+                country=country,
+                city=city,
+                latitude=latitude,
+                longitude=longitude,
+                **fields,
+            )
+
+        Challenge.objects.create(case=Case.objects.get(title="Popova"), deployment=deployment("moscow", "Moscow"))
+        london = deployment("london", "London", country="GB", latitude="51.50735", longitude="-0.12776")
+        Challenge.objects.create(case=Case.objects.get(title="Bridges"), deployment=london)
+        deployment("kazan", "Kazan", latitude="55.79639", longitude="49.10889", is_published=True)
+        # Public, but no city or no coordinates: nothing to place.
+        deployment("russia-wide", "", latitude=None, longitude=None, is_published=True)
+        deployment("tver", "Tver", latitude=None, longitude=None, is_published=True)
+        rebuild_case_facets()
+
+    @staticmethod
+    def points(body):
+        return re.findall(r'<a href="(/deployments/[^"]+/)"><circle class="map-point map-point-deployment"', body)
+
+    @staticmethod
+    def deployment_rows(body):
+        table = body.split("Deployments on the map", 1)[1] if "Deployments on the map" in body else ""
+        return re.findall(r'<tr><th scope="row"><a href="(/deployments/[^"]+/)">', table)
+
+    def test_shows_every_public_deployment_with_a_city_and_coordinates(self, client, deployments):
+        body = client.get("/map/").content.decode()
+        assert self.points(body) == ["/deployments/london/", "/deployments/kazan/", "/deployments/moscow/"]
+        assert self.deployment_rows(body) == self.points(body)
+        assert "<title>FindFace — Moscow, Russia</title>" in body
+        row = body[body.index('<a href="/deployments/moscow/">FindFace — Moscow, Russia</a>') :].split("</tr>")[0]
+        assert re.findall(r"<td>(.*?)</td>", row) == [
+            '<a href="/systems/findface/">FindFace</a>',
+            "Moscow DIT",
+            "Moscow",
+            "Russia",
+        ]
+        assert "dots mark deployments" in body
+
+    def test_points_follow_the_list_filters(self, client, deployments):
+        body = client.get("/map/?technology=face-recognition").content.decode()
+        assert self.points(body) == self.deployment_rows(body) == ["/deployments/moscow/"]
+        body = client.get("/map/?country=GB").content.decode()
+        assert self.points(body) == self.deployment_rows(body) == ["/deployments/london/"]
+        # A deployment published on its own is challenged by no case, so no filtered map shows it.
+        body = client.get("/map/?q=zzzunmatched").content.decode()
+        assert self.points(body) == [] and "Deployments on the map" not in body and "dots mark" not in body
+
     def test_counts_public_cases_by_country_with_a_table(self, client, cases):
         body = client.get("/map/").content.decode()
         assert "<svg" in body and "<script" not in body and "style=" not in body
@@ -148,16 +207,28 @@ class TestMapPage:
         )
 
     @pytest.mark.parametrize("query", ["", "?technology=face-recognition&status=decided", "?q=popova"])
-    def test_query_count_does_not_grow(self, client, cases, query):
+    def test_query_count_does_not_grow(self, client, cases, deployments, query):
         def count():
             with CaptureQueriesContext(connection) as queries:
                 assert client.get("/map/" + query).status_code == 200
             return len(queries)
 
         few = count()
+        system = System.objects.get(slug="findface")
         for n in range(20):
-            case = f.case(published=True, title=f"Popova {n}", country=["FR", "US", "BR", "RU"][n % 4])
+            case = f.case(
+                published=True, title=f"Popova {n}", country=["FR", "US", "BR", "RU"][n % 4], status="decided"
+            )
             case.technologies.add(cases)
+            operator = f.party(name=f"Police {n}", kind="agency")
+            deployment = Deployment.objects.create(
+                system=system, operator=operator, country="FR", city=f"Town {n}", latitude=n, longitude=n
+            )
+            Challenge.objects.create(case=case, deployment=deployment)
         rebuild_case_facets()
+        if "q=" not in query:  # search reads vectors these cases do not have yet
+            body = client.get("/map/" + query).content.decode()
+            assert len(self.points(body)) >= 20  # the new deployments are drawn, with their systems and operators
         assert count() == few
-        assert few <= 2  # a filter's own lookup (technologies), then one count
+        # A filter's own lookup (technologies), one count, then the deployments with their systems and operators.
+        assert few <= 3

@@ -241,6 +241,34 @@ def test_the_map_is_cached_until_a_case_changes_and_drops_an_unpublished_case(
     assert "United Kingdom" not in client.get("/map/").content.decode()
 
 
+def test_the_map_drops_a_deployment_point_once_it_moves_or_is_unpublished(client, django_capture_on_commit_callbacks):
+    system = System.objects.create(name="FindFace Security")
+    operator = f.party(name="Moscow DIT", kind="agency")
+    deployment = Deployment.objects.create(
+        slug="moscow",
+        system=system,
+        operator=operator,
+        country="RU",
+        city="Moscow",
+        latitude="55.75583",
+        longitude="37.61730",
+        is_published=True,
+    )
+    assert '<a href="/deployments/moscow/"><circle' in client.get("/map/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        deployment.latitude = deployment.longitude = None
+        save_record(deployment, actor=None)
+    assert "/deployments/moscow/" not in client.get("/map/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        deployment.latitude, deployment.longitude = "55.75583", "37.61730"
+        save_record(deployment, actor=None)
+    assert '<a href="/deployments/moscow/"><circle' in client.get("/map/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        deployment.is_published = False
+        save_record(deployment, actor=None)
+    assert "/deployments/moscow/" not in client.get("/map/").content.decode()
+
+
 def test_a_hit_is_served_before_sessions_locale_csrf_and_otp_run(client, django_assert_max_num_queries):
     case = f.case(published=True, title="Cached case")
     first = client.get(case.get_absolute_url())

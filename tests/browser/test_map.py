@@ -13,6 +13,7 @@ def test_map_passes_axe_and_links_countries(page, live_server, demo):  # noqa: F
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Map").click()
     assert page.url.endswith("/map/")
     assert page.locator("svg.world-map").count() == 1
+    assert page.locator("svg.world-map a circle.map-point").count() >= 1  # the demo's Moscow deployment
     check_axe(page, "map")
     screenshot(page, "map")
     page.locator("svg.world-map a").first.click()
@@ -29,6 +30,9 @@ def test_map_renders_without_javascript(browser, live_server, demo):  # noqa: F8
     assert page.locator("svg.world-map path").count() > 150
     assert page.locator("svg.world-map a").count() >= 1
     assert page.locator("table tbody tr th a").count() >= 1
+    point = page.locator("svg.world-map a:has(circle.map-point)").first
+    assert point.get_attribute("href").startswith("/deployments/")
+    assert page.get_by_role("table", name="Deployments on the map").locator("tbody tr").count() >= 1
     context.close()
 
 
