@@ -17,6 +17,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_cached_pages")]
 def job_root(settings, tmp_path):
     settings.EXPORT_JOB_ROOT = tmp_path / "exports"
     settings.EXPORT_MAX_CASES = 2
+    settings.EXPORT_JOB_RATE = 1000  # the limit has a test of its own; here the counts of other tests add up
     return settings.EXPORT_JOB_ROOT
 
 
@@ -92,7 +93,9 @@ def test_a_client_may_start_only_a_few_jobs(
     assert ExportJob.objects.count() == 2
 
 
-def test_no_more_jobs_wait_than_the_site_allows(client, job_root, settings, django_capture_on_commit_callbacks):
+def test_no_more_jobs_wait_than_the_site_allows(
+    client, job_root, settings, django_capture_on_commit_callbacks, no_cached_pages
+):
     settings.EXPORT_JOBS_PENDING_MAX = 1
     factories.case(published=True)
     start(client, django_capture_on_commit_callbacks, "/cases/exports/csv/")  # no worker here: it keeps waiting
