@@ -48,10 +48,10 @@ messages: $(STAMP) run-deps
 # SQLite and a folder-based Celery broker unless DATABASE_URL / CELERY_BROKER_URL are set.
 # The trap stops the worker and beat when the web server stops (Ctrl-C).
 run: $(STAMP) messages
+	mkdir -p var/celery-queue var/celery-processed var/media
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py setup_schedules
-	mkdir -p var/celery-queue var/celery-processed var/media
 	@echo "Serving http://127.0.0.1:$(PORT)/ (admin at /admin/); Ctrl-C stops the web, worker and beat."
 	trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT; \
 	$(BIN)/celery -A casetracker worker --loglevel=INFO --concurrency=2 & \
