@@ -19,6 +19,7 @@ urlpatterns = [
     path("parties/<slug:slug>/", views.party_detail, name="party_detail"),
     path("courts/<slug:slug>/", views.court_detail, name="court_detail"),
     path("technologies/<slug:slug>/", views.technology_detail, name="technology_detail"),
+    path("systems/", views.system_list, name="system_list"),
     path("systems/<slug:slug>/", views.system_detail, name="system_detail"),
     path("vendors/<slug:slug>/", views.vendor_detail, name="vendor_detail"),
     path("deployments/<slug:slug>/", views.deployment_detail, name="deployment_detail"),

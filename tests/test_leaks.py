@@ -27,6 +27,7 @@ START = [
     "/ru/feeds/latest.atom",
     "/stats/",
     "/map/",
+    "/systems/",
     "/api/v1/vendors/",
     "/api/v1/systems/",
     "/api/v1/deployments/",

@@ -189,6 +189,19 @@ def test_system_vendor_and_deployment_pages(client, world, django_assert_max_num
     assert client.get(world["hidden"].vendor.get_absolute_url()).status_code == 404
 
 
+def test_the_systems_index_lists_public_systems_only_in_bounded_queries(
+    client, world, django_assert_num_queries
+):
+    for n in range(5):
+        system = System.objects.create(name=f"Published system {n}", vendor=world["vendor"], is_published=True)
+        Deployment.objects.create(system=system, operator=world["deployment"].operator, country="RU", city=f"City {n}")
+    with django_assert_num_queries(3):  # count, the page, their deployments
+        body = client.get("/systems/").content.decode()
+    assert "FindFace Security" in body and "NtechLab" in body and "Moscow" in body and "Published system 4" in body
+    assert "Hidden system" not in body and "Hidden vendor" not in body
+    assert 'href="/systems/"' in client.get("/").content.decode()  # in the main navigation
+
+
 def test_page_queries_do_not_grow_with_the_number_of_cases(client, world, django_assert_max_num_queries):
     for n in range(5):
         case = factories.case(published=True, filed_on=datetime.date(2020, 1, 1 + n))

@@ -6,7 +6,7 @@ from .documents import document_text
 from .entities import court_detail, party_detail, technology_detail
 from .map import world_map_page
 from .pages import home, robots_txt, stats
-from .surveillance import deployment_detail, system_detail, vendor_detail
+from .surveillance import deployment_detail, system_detail, system_list, vendor_detail
 
 __all__ = [
     "case_detail",
@@ -20,6 +20,7 @@ __all__ = [
     "robots_txt",
     "stats",
     "system_detail",
+    "system_list",
     "technology_detail",
     "vendor_detail",
     "world_map_page",

@@ -1,13 +1,16 @@
 """Pages for a surveillance system, its vendor and a deployment: what they are and the cases against them."""
 
+from django.db.models import Prefetch
 from django.shortcuts import render
 
 from ..cache import cache_public_page
 from ..selectors import (
     public_deployment,
     public_deployment_challenges,
+    public_deployments,
     public_system,
     public_system_challenges,
+    public_systems,
     public_vendor,
     public_vendor_challenges,
     system_timeline,
@@ -19,6 +22,19 @@ PAGE_SIZE = 50
 
 def _challenges_page(request, challenges):
     return page_of(challenges, PAGE_SIZE, request.GET.get("page"))
+
+
+@cache_public_page
+def system_list(request):
+    """List the public systems with their vendors and public deployments, for readers who follow systems."""
+    deployments = Prefetch(
+        "deployments",
+        queryset=public_deployments().select_related("operator").order_by("country", "city", "slug"),
+        to_attr="listed_deployments",
+    )
+    systems = public_systems().select_related("vendor").prefetch_related(deployments).order_by("name", "pk")
+    page = page_of(systems, PAGE_SIZE, request.GET.get("page"))
+    return render(request, "cases/system_list.html", {"page": page, "systems": page.object_list})
 
 
 @cache_public_page
