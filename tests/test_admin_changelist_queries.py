@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cases.models import Case
 from cases.search import refresh_search_vectors
 from tests import factories
 
@@ -40,3 +41,29 @@ def test_a_search_finds_indexed_and_not_yet_indexed_cases_alike(client, editor):
     assert changelist.result_count == 2
     _, changelist = queries_for(client, {"q": indexed.slug})
     assert [case.pk for case in changelist.result_list] == [indexed.pk]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Попова", True),  # Russian stemming
+        ("Popova", True),  # the transliteration key of the Russian title
+        ("cameras", True),  # English stemming: "camera"
+        ("2a-577/2019", True),  # a docket as typed
+        ("Milov cameras", True),  # terms in different fields
+        ("Milov nomatch", False),
+        ("the", False),  # only stop words in English: "the" must still not match everything
+        ("!!! & | ( ) :*", False),
+        ("'; DROP TABLE cases_case; --", False),
+        ("a" * 2000, False),
+    ],
+)
+def test_searches_through_the_index_as_the_public_search_does(client, editor, require_postgres, text, found):
+    client.force_login(editor)
+    case = factories.case(title="Popova v. Moscow", title_ru="Попова против Москвы", summary="Cameras at protests.")
+    factories.participation(case, party=factories.party(name="Vladimir Milov"))
+    factories.proceeding(case, docket_number="2a-577/2019")
+    factories.case(title="Unrelated")
+    refresh_search_vectors(list(Case.objects.values_list("pk", flat=True)))
+    _, changelist = queries_for(client, {"q": text})
+    assert [found_case.pk for found_case in changelist.result_list] == ([case.pk] if found else [])

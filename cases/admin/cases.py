@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -19,7 +19,7 @@ from ..actions.publishing import can_publish, publish_case, unpublish_case
 from ..deadlines.generate import case_notices
 from ..models import Case, CaseLink, Counsel, Decision, Participation, Party, Proceeding
 from ..permissions import CONFIDENTIAL_CASE_FIELDS as CONFIDENTIAL_FIELDS
-from ..search import search_query
+from ..search import index_query
 from .filters import CountryInUseFilter
 from .forms import (
     COUNSEL_KINDS,
@@ -157,23 +157,27 @@ class CaseAdmin(ActionAdmin, SimpleHistoryAdmin):
         """
         if connection.vendor != "postgresql" or not search_term.strip():
             return super().get_search_results(request, queryset, search_term)
-        indexed = Case.objects.all()
+        matches = Q()
         for bit in smart_split(search_term):
             if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
                 bit = unescape_string_literal(bit)
-            indexed = indexed.filter(pk__in=self._term_matches(request, bit))
+            found = Q(pk__in=self._exact_matches(request, bit))
+            words = index_query(bit)
+            if words is not None:
+                found |= Q(search_vector=words)
+            matches &= found
         unindexed, _ = super().get_search_results(request, Case.objects.filter(search_vector=None), search_term)
-        matches = indexed.order_by().values("pk").union(unindexed.order_by().values("pk"))
-        return queryset.filter(pk__in=matches), False
+        # Plain ids, not subqueries: the page then walks the list's ordering index and stops at its last row.
+        matches |= Q(pk__in=set(unindexed.values_list("pk", flat=True)))
+        return queryset.filter(matches), False
 
-    def _term_matches(self, request, term):
-        """Return the ids of indexed cases that term finds, as one union of index reads."""
-        words = Case.objects.filter(search_vector=search_query(term, transliterated=True)).order_by()
-        slugs = Case.objects.filter(slug=term.lower()).order_by()
+    def _exact_matches(self, request, term):
+        """Return the ids of cases whose slug is term or whose confidential citation the user may read has it."""
+        slugs = Case.objects.filter(slug=term.lower()).order_by().values_list("pk")
         # The decision decides who may read its citations (`permissions.visible` guards decisions, not identifiers).
         citations = Decision.objects.filter(is_public=False, identifiers__value__icontains=term).order_by()
-        citations = permissions.visible(request.user, citations).values("proceeding__case_id")
-        return words.values("pk").union(slugs.values("pk"), citations)
+        citations = permissions.visible(request.user, citations).values_list("proceeding__case_id")
+        return {pk for (pk,) in slugs.union(citations)}
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
