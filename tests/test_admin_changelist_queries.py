@@ -67,3 +67,21 @@ def test_searches_through_the_index_as_the_public_search_does(client, editor, re
     refresh_search_vectors(list(Case.objects.values_list("pk", flat=True)))
     _, changelist = queries_for(client, {"q": text})
     assert [found_case.pk for found_case in changelist.result_list] == ([case.pk] if found else [])
+
+
+def test_a_large_search_is_counted_from_an_estimate_and_says_so(client, editor, require_postgres, monkeypatch):
+    monkeypatch.setattr("cases.admin.cases.EXACT_COUNT_LIMIT", 2)
+    client.force_login(editor)
+    cases = [factories.case(title=f"Camera {n}") for n in range(4)]
+    refresh_search_vectors([case.pk for case in cases])
+    response = client.get("/admin/cases/case/", {"q": "camera"})
+    changelist = response.context["cl"]
+    assert changelist.paginator.estimated
+    assert changelist.result_count >= 3  # never fewer than it saw
+    assert len(changelist.result_list) == 4
+    assert b"about" in response.content
+    # Up to the limit the count is exact, and says nothing of an estimate.
+    response = client.get("/admin/cases/case/", {"q": cases[0].slug})
+    assert not response.context["cl"].paginator.estimated
+    assert response.context["cl"].result_count == 1
+    assert b"about" not in response.content
