@@ -152,6 +152,10 @@ class Case(models.Model):
             ),
             # The admin's date hierarchy groups every case by date filed.
             models.Index(fields=["filed_on"], name="case_filed_on_idx"),
+            # The admin lists cases in this order (its "-pk" last), so a page is read off the index.
+            models.Index(fields=["-last_activity_on", "title", "-id"], name="case_admin_order_idx"),
+            # The admin searches cases whose search index is not built yet field by field; usually there are none.
+            models.Index(fields=["id"], name="case_unindexed_idx", condition=models.Q(search_vector=None)),
         ]
         permissions = [("publish_case", _("Can publish and unpublish cases"))]
 
