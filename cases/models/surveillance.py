@@ -253,7 +253,7 @@ class Challenge(models.Model):
         return str(self.deployment or self.system or _("(nothing chosen)"))
 
     @property
-    def target_system(self):
+    def target_system(self) -> "System | None":
         """Return the system challenged, directly or through its deployment."""
         return self.deployment.system if self.deployment_id else self.system
 
