@@ -130,3 +130,9 @@ def recompute_deadlines():
 def build_export(job_id):
     """Build one export job's file."""
     exportjobs.build(job_id)
+
+
+@shared_task
+def remove_expired_exports():
+    """Delete export jobs past their expiry, with their files."""
+    exportjobs.remove_expired()

@@ -237,10 +237,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # One queue per kind of work, so each can get its own workers (docs/operations.md). A worker started without
 # -Q consumes every queue listed here, as one worker did before the split.
-CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "reminders", "alerts", "dump", "exports")]
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "reminders", "alerts", "dump", "exports", "documents")]
 CELERY_TASK_ROUTES = {
     "cases.tasks.write_data_dump": {"queue": "dump"},
     "cases.tasks.build_export": {"queue": "exports"},
+    "cases.tasks.remove_expired_exports": {"queue": "exports"},
+    # A 500-page OCR takes minutes: it must not wait in front of a reminder.
+    "cases.tasks.extract_document_text": {"queue": "documents"},
     "cases.tasks.*": {"queue": "reminders"},
     "alerts.tasks.*": {"queue": "alerts"},
 }

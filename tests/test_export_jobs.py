@@ -101,3 +101,24 @@ def test_no_more_jobs_wait_than_the_site_allows(
     start(client, django_capture_on_commit_callbacks, "/cases/exports/csv/")  # no worker here: it keeps waiting
     other = client.post("/cases/exports/json/", REMOTE_ADDR="192.0.2.9")
     assert other.status_code == 429 and ExportJob.objects.count() == 1
+
+
+@pytest.mark.usefixtures("tasks_run_here")
+def test_the_hourly_task_removes_expired_jobs_and_their_files(client, job_root, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+    from django_celery_beat.models import PeriodicTask
+
+    from cases.exportjobs import job_path
+    from cases.tasks import remove_expired_exports
+
+    factories.case(published=True)
+    start(client, django_capture_on_commit_callbacks, "/cases/exports/csv/")
+    job = ExportJob.objects.get()
+    assert job_path(job).exists()
+    ExportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+
+    remove_expired_exports.delay()
+
+    assert not ExportJob.objects.exists() and not job_path(job).exists()
+    call_command("setup_schedules", stdout=None)
+    assert PeriodicTask.objects.get(task="cases.tasks.remove_expired_exports").interval.every == 1
