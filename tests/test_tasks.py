@@ -41,3 +41,16 @@ def test_later_retries_keep_the_first_failure_time_and_stop_after_the_window(fai
     failing_alert.reset_mock()
     result = tasks.send_failure_alert.apply(args=[7], kwargs={"failing_since": (NOW - window).isoformat()})
     assert failing_alert.call_count == 0 and isinstance(result.result, smtplib.SMTPServerDisconnected)
+
+
+def test_each_kind_of_work_has_its_own_queue():
+    from casetracker.celery import app
+
+    def queue(task):
+        return app.amqp.router.route({}, task)["queue"].name
+
+    assert queue("cases.tasks.send_reminder") == "reminders"
+    assert queue("cases.tasks.extract_document_text") == "documents"  # OCR never waits in front of a reminder
+    assert queue("cases.tasks.build_export") == queue("cases.tasks.remove_expired_exports") == "exports"
+    assert queue("cases.tasks.write_data_dump") == "dump"
+    assert queue("alerts.tasks.send_digests") == "alerts"
