@@ -205,6 +205,8 @@ def import_file(content, filename, *, actor, dry_run):
             try:
                 if "__extra__" in record:
                     raise RowError([_("This row has more cells than the header has columns.")])
+                if _holds_nul(record):
+                    raise RowError([_("This row holds a NUL character (\\x00), which cannot be stored.")])
                 row.slug = _slug_of(record)
                 if row.slug in seen:
                     raise RowError(
@@ -321,6 +323,17 @@ def _objects(value, name):
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise RowError([_("%(field)s: must be a list of objects.") % {"field": name}])
     return value
+
+
+def _holds_nul(value):
+    """Tell whether value, or any text nested in it, holds a NUL character, which PostgreSQL text refuses."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _slugs(value, name):

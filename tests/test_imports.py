@@ -310,6 +310,16 @@ def test_any_json_shape_gives_row_errors_never_a_crash(editor, records):
         assert result.errors and Case.objects.count() == before
 
 
+@pytest.mark.parametrize(
+    "field, value", [("technologies", ["cctv\x00"]), ("title", "A\x00"), ("parties", [{"n\x00": 1}])]
+)
+def test_a_nul_character_anywhere_in_a_row_is_a_row_error(editor, field, value):
+    record = {"slug": "nul-case", "title": "A case", "country": "RU", "filed_on": "2020-01-01", field: value}
+    result = import_file(json.dumps([record]).encode(), "cases.json", actor=editor, dry_run=False)
+    assert not result.ok and "NUL character" in " ".join(message for _row, message in result.errors)
+    assert not Case.objects.filter(slug="nul-case").exists()
+
+
 @pytest.fixture
 def surveillance():
     from cases.models import Deployment, System
