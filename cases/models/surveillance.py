@@ -59,14 +59,29 @@ class SluggedRecord(models.Model):
         return self.name
 
 
-class Vendor(SluggedRecord):
-    """A company or state developer that makes surveillance systems, e.g. NtechLab."""
+class NamedRecord(SluggedRecord):
+    """A vendor or system: known by a name and its aliases in either script, described in a few words."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    country = CountryField(_("country"), blank=True)
-    website = models.URLField(_("website"), blank=True)
     aliases = models.TextField(_("aliases"), blank=True, help_text=ALIASES_HELP)
     description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def alias_list(self):
+        return split_aliases(self.aliases)
+
+
+class Vendor(NamedRecord):
+    """A company or state developer that makes surveillance systems, e.g. NtechLab."""
+
+    country = CountryField(_("country"), blank=True)
+    website = models.URLField(_("website"), blank=True)
 
     history = HistoricalRecords()
     url_name = "vendor_detail"
@@ -75,13 +90,6 @@ class Vendor(SluggedRecord):
         ordering = ["name"]
         verbose_name = _("vendor")
         verbose_name_plural = _("vendors")
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def alias_list(self):
-        return split_aliases(self.aliases)
 
     def clean(self):
         names = {alias_key(name): name for name in [self.name, *self.alias_list] if alias_key(name)}
@@ -94,10 +102,9 @@ class Vendor(SluggedRecord):
             raise ValidationError({field: message % {"alias": clash, "vendor": other.name}})
 
 
-class System(SluggedRecord):
+class System(NamedRecord):
     """A surveillance product or programme, e.g. FindFace Security, Pegasus or a city's camera network."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
     vendor = models.ForeignKey(
         Vendor,
         on_delete=models.PROTECT,
@@ -110,8 +117,6 @@ class System(SluggedRecord):
     technologies = models.ManyToManyField(
         "cases.Technology", blank=True, related_name="systems", verbose_name=_("technologies")
     )
-    aliases = models.TextField(_("aliases"), blank=True, help_text=ALIASES_HELP)
-    description = models.TextField(_("description"), blank=True)
 
     history = AuditHistory(m2m_fields=["technologies"])
     url_name = "system_detail"
@@ -120,13 +125,6 @@ class System(SluggedRecord):
         ordering = ["name"]
         verbose_name = _("surveillance system")
         verbose_name_plural = _("surveillance systems")
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def alias_list(self):
-        return split_aliases(self.aliases)
 
 
 class Deployment(SluggedRecord):
