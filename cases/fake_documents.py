@@ -5,6 +5,8 @@ pages per case on average, written with bulk_create and with each page's search 
 INSERT (the expression the site uses), so no row is written twice.
 """
 
+import itertools
+import random
 import secrets
 
 from django.db import connection, reset_queries
@@ -65,19 +67,47 @@ PHRASES = {
     "en": ["data protection impact assessment", "live facial recognition", "in accordance with the law"],
     "ru": ["биометрические персональные данные", "система распознавания лиц", "вмешательство в частную жизнь"],
 }
-VOCABULARY = {"en": ENGLISH.split(), "ru": RUSSIAN.split()}
-WEIGHTS = {language: [1 / (rank + 8) for rank in range(len(words))] for language, words in VOCABULARY.items()}
+# Real text's long tail: names, places and rare terms that only a few pages hold. Generated from syllables
+# (the same words on every run), so a rare-word search matches tens of pages, not a third of them.
+SYLLABLES = {
+    "en": "ba be bi bo ca co da de di do fa fe ga go ha he ka la le li lo ma me mi mo na ne no pa pe "
+    "po ra re ri ro sa se si so ta te ti to va ve vi wa we ya za ber con der fer gar hol ker lin mar "
+    "nor par ren sel ton ver wel".split(),
+    "ru": "ба бе би бо ва ве ви во га го да де ди до жа за зе зи ка ко ку ла ле ли ло ма ме ми мо на не "
+    "ни но па пе по ра ре ри ро са се си со та те ти то фа ха це ча ше бор вин гор дар кин лев мир "
+    "нов пол рат сан тов хар".split(),
+}
+TAIL_WORDS = 20_000
+
+
+def _tail(language):
+    rng = random.Random(language)
+    words = set()
+    while len(words) < TAIL_WORDS:
+        words.add("".join(rng.choices(SYLLABLES[language], k=rng.randint(2, 4))))
+    words = sorted(words)  # a set's order changes between runs
+    rng.shuffle(words)
+    return words
+
+
+VOCABULARY = {language: words.split() + _tail(language) for language, words in (("en", ENGLISH), ("ru", RUSSIAN))}
+# Zipf's law, s = 1.3: the hand-written head is about two thirds of the words on a page, the generated tail
+# the rest, and a tail word is on one page in a few hundred to a few hundred thousand.
+CUMULATIVE_WEIGHTS = {
+    language: list(itertools.accumulate(1 / (rank + 8) ** 1.3 for rank in range(len(words))))
+    for language, words in VOCABULARY.items()
+}
 # Countries whose courts write in Russian.
 RUSSIAN_COUNTRIES = {"RU", "UA"}
 
 
 def page_text(rng, language):
     """Return one page of generated court prose in language ("en" or "ru"): 150 to 450 words in paragraphs."""
-    words, weights = VOCABULARY[language], WEIGHTS[language]
+    words, weights = VOCABULARY[language], CUMULATIVE_WEIGHTS[language]
     paragraphs, sentences, left = [], [], rng.randint(150, 450)
     while left > 0:
         length = min(rng.randint(8, 30), left)
-        sentence = rng.choices(words, weights, k=length)
+        sentence = rng.choices(words, cum_weights=weights, k=length)
         if rng.random() < 0.03:
             sentence.insert(rng.randrange(len(sentence)), rng.choice(PHRASES[language]))
         sentences.append(" ".join(sentence).capitalize() + ".")
