@@ -72,19 +72,18 @@ PHRASES = {
 SYLLABLES = {
     "en": "ba be bi bo ca co da de di do fa fe ga go ha he ka la le li lo ma me mi mo na ne no pa pe "
     "po ra re ri ro sa se si so ta te ti to va ve vi wa we ya za ber con der fer gar hol ker lin mar "
-    "nor par ren sel ton ver wel".split(),
+    "nor par ren sel ton ver wel",
     "ru": "ба бе би бо ва ве ви во га го да де ди до жа за зе зи ка ко ку ла ле ли ло ма ме ми мо на не "
     "ни но па пе по ра ре ри ро са се си со та те ти то фа ха це ча ше бор вин гор дар кин лев мир "
-    "нов пол рат сан тов хар".split(),
+    "нов пол рат сан тов хар",
 }
 TAIL_WORDS = 20_000
 
 
 def _tail(language):
-    rng = random.Random(language)
-    words = set()
+    rng, syllables, words = random.Random(language), SYLLABLES[language].split(), set()
     while len(words) < TAIL_WORDS:
-        words.add("".join(rng.choices(SYLLABLES[language], k=rng.randint(2, 4))))
+        words.add("".join(rng.choices(syllables, k=rng.randint(2, 4))))
     words = sorted(words)  # a set's order changes between runs
     rng.shuffle(words)
     return words
