@@ -1,9 +1,11 @@
 """Benchmark databases: one per size, filled by generate_fake_data and reused while the size still matches."""
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -58,19 +60,30 @@ def manage(url, *args, **env):
     )
 
 
-def _recreate(url):
+def _recreate(url, template=None):
+    """Create the database at url afresh: empty, or a copy of the database at template."""
     if url.startswith("sqlite:"):
         Path(urlsplit(url).path).unlink(missing_ok=True)
+        if template:
+            shutil.copyfile(urlsplit(template).path, urlsplit(url).path)
         return
+    copy = f' TEMPLATE "{_name(template)}"' if template else ""
     with psycopg.connect(_server_url(url), autocommit=True) as server:
         server.execute(f'DROP DATABASE IF EXISTS "{_name(url)}" WITH (FORCE)')
-        server.execute(f'CREATE DATABASE "{_name(url)}"')
+        for _attempt in range(30):
+            try:
+                server.execute(f'CREATE DATABASE "{_name(url)}"{copy}')
+                return
+            except psycopg.errors.ObjectInUse:  # someone is reading the template; copying needs it idle
+                time.sleep(2)
+        raise RuntimeError(f"{_name(template)} stayed in use; could not copy it")
 
 
 def ensure(base, size, log=print, pages_per_case=0):
     """Return the URL of a migrated database with exactly size generated cases, building it if needed.
 
-    With pages_per_case, the cases' filings and decisions also hold that many pages of document text per case.
+    With pages_per_case, the cases' filings and decisions also hold that many pages of document text per case:
+    a copy of the database without them, given generated pages.
     """
     url = url_for(base, size, pages_per_case)
     row = query(url, "SELECT count(*) FROM cases_case")
@@ -82,10 +95,16 @@ def ensure(base, size, log=print, pages_per_case=0):
             manage(url, "rebuild_case_facets")  # built before the facet summary existed
             _vacuum(url)
         return url
-    log(f"building {size}-case database (generate_fake_data; about 10 s per 1,000 cases on PostgreSQL)")
-    _recreate(url)
-    manage(url, "migrate", "--noinput")
-    manage(url, "generate_fake_data", "--cases", str(size), "--document-pages", str(pages_per_case))
+    if pages_per_case:
+        cases = ensure(base, size, log)
+        log(f"copying the {size}-case database and adding document pages (generate_fake_documents)")
+        _recreate(url, template=cases)
+        manage(url, "generate_fake_documents", "--pages-per-case", str(pages_per_case))
+    else:
+        log(f"building {size}-case database (generate_fake_data; about 10 s per 1,000 cases on PostgreSQL)")
+        _recreate(url)
+        manage(url, "migrate", "--noinput")
+        manage(url, "generate_fake_data", "--cases", str(size))
     _vacuum(url)
     return url
 

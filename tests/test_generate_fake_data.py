@@ -108,6 +108,36 @@ def test_document_pages_are_stored_as_the_extractor_stores_them():
     if connection.vendor == "postgresql":
         # Indexed as extraction indexes them: the same stemmed search finds the pages.
         assert not DocumentPage.objects.filter(search_vector__isnull=True).exists()
-        assert DocumentPage.objects.filter(search_vector="judgments").exists() or DocumentPage.objects.filter(
-            search_vector="судом"
-        ).exists()
+        assert (
+            DocumentPage.objects.filter(search_vector="judgments").exists()
+            or DocumentPage.objects.filter(search_vector="судом").exists()
+        )
+
+
+def test_generate_fake_documents_gives_cases_without_documents_pages_and_keeps_the_index():
+    from django.db import connection
+
+    from cases.models import DocumentPage, DocumentText
+
+    call_command("generate_fake_data", cases=6, seed=3)
+    call_command("generate_fake_documents", pages_per_case=3)
+
+    assert DocumentPage.objects.count() == 18
+    before = set(DocumentText.objects.values_list("pk", flat=True))
+    had = _cases_with_documents(DocumentText.objects.all())
+    call_command("generate_fake_documents", pages_per_case=3)  # only cases still without documents get some
+    assert not _cases_with_documents(DocumentText.objects.exclude(pk__in=before)) & had
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'document_page_search_gin'")
+            assert cursor.fetchone()  # dropped for the load, built again after it
+        assert not DocumentPage.objects.filter(search_vector__isnull=True).exists()
+
+
+def test_generate_fake_documents_refuses_no_pages():
+    with pytest.raises(CommandError):
+        call_command("generate_fake_documents", pages_per_case=0)
+
+
+def _cases_with_documents(texts):
+    return {owner.proceeding.case_id for owner in (text.owner for text in texts)}
