@@ -7,7 +7,7 @@ import pytest
 from cases import selectors
 from cases.actions.publishing import publish_case, unpublish_case
 from cases.actions.records import delete_record, save_record
-from cases.models import CaseFacet, FacetCount, Technology
+from cases.models import CaseFacets, FacetCount, Technology
 from cases.summary import rebuild_case_facets
 
 from . import factories as f
@@ -31,7 +31,7 @@ def test_publishing_adds_a_case_and_unpublishing_removes_it(editor, commit):
     case.technologies.add(face)
     party = f.participation(case, role="defendant").party
     f.proceeding(case, court=f.court(level="appeal"))
-    assert not CaseFacet.objects.exists()  # a draft has no rows
+    assert not CaseFacets.objects.exists()  # a draft has no row
     with commit():
         publish_case(case, actor=editor)
     assert counts() == {
@@ -46,7 +46,7 @@ def test_publishing_adds_a_case_and_unpublishing_removes_it(editor, commit):
     }
     with commit():
         unpublish_case(case, actor=editor)
-    assert not CaseFacet.objects.exists() and not FacetCount.objects.exists()
+    assert not CaseFacets.objects.exists() and not FacetCount.objects.exists()
 
 
 def test_an_edit_moves_one_count_and_matches_a_rebuild(editor, commit):
@@ -68,7 +68,7 @@ def test_deleting_a_case_recounts(editor, commit):
         delete_record(gone, actor=editor)
     assert ("country", "GB", 1) not in counts()
     assert ("country", "RU", 1) in counts()
-    assert set(CaseFacet.objects.values_list("case_id", flat=True)) == {keep.pk}
+    assert set(CaseFacets.objects.values_list("case_id", flat=True)) == {keep.pk}
 
 
 def test_filtered_counts_read_the_summary_and_ignore_drafts():
