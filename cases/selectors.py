@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
@@ -417,8 +418,11 @@ def count_facet_keys(rows, *, keys=None, limit=None, blank=False):
     """
     if keys is not None and not keys:
         return []
+    try:
+        scope, params = rows.order_by().values("keys").query.sql_with_params()
+    except EmptyResultSet:  # rows that can match nothing, e.g. among no case ids
+        return []
     vendor = connection.vendor
-    scope, params = rows.order_by().values("keys").query.sql_with_params()
     only = f"WHERE t.key IN ({', '.join(['%s'] * len(keys))})" if keys is not None else ""
     filled = "" if blank else "HAVING t.key NOT LIKE %s"
     counted = (

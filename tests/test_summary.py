@@ -104,3 +104,27 @@ def test_list_page_queries_do_not_grow_with_cases(client, django_assert_max_num_
         case.technologies.add(face)
         f.participation(case)
     assert queries() == few
+
+
+def test_a_filtered_list_counts_every_other_facet_in_one_query(client, django_assert_max_num_queries):
+    face = Technology.objects.create(name="Face recognition", slug="face")
+    for country in ["RU", "RU", "GB"]:
+        f.case(published=True, country=country).technologies.add(face)
+    f.case(published=True, country="DE")  # not the technology's
+    rebuild_case_facets()
+    with django_assert_max_num_queries(20) as captured:
+        response = client.get("/cases/?technology=face")
+    counting = [query["sql"] for query in captured.captured_queries if "GROUP BY" in query["sql"]]
+    assert len(counting) == 1  # the technology's own counts are the precomputed unfiltered ones
+    country = next(group for group in response.context["facets"] if group["name"] == "country")
+    assert [(option["value"], option["count"]) for option in country["options"]] == [("RU", 2), ("GB", 1)]
+
+
+def test_counting_keeps_each_facets_top_values_and_years_newest_first():
+    for year, country in [(2019, "RU"), (2019, "GB"), (2020, "RU"), (2021, "DE")]:
+        f.case(published=True, country=country, filed_on=datetime.date(year, 1, 1))
+    rebuild_case_facets()
+    counts = selectors.facet_counts(None, ["country", "year"], limit=2, where={"status": ["pending"]})
+    assert [(value, n) for value, _row, n in counts["country"]] == [("RU", 2), ("DE", 1)]
+    assert [(value, n) for value, _row, n in counts["year"]] == [(2021, 1), (2020, 1)]
+    assert [(value, n) for value, _row, n in selectors.facet_count([], "country")] == []
