@@ -67,4 +67,14 @@ class Migration(migrations.Migration):
         migrations.DeleteModel(
             name='CaseFacet',
         ),
+        migrations.AddIndex(
+            model_name='participation',
+            index=models.Index(fields=['party', 'case'], name='participation_party_case_idx'),
+        ),
+        # A technology's cases (its page, the list filtered by it) read off this index of the link table.
+        migrations.RunSQL(
+            "CREATE INDEX IF NOT EXISTS case_technologies_technology_case_idx "
+            "ON cases_case_technologies (technology_id, case_id)",
+            "DROP INDEX IF EXISTS case_technologies_technology_case_idx",
+        ),
     ]
