@@ -6,6 +6,7 @@ Http404 as a missing one.
 """
 
 import datetime
+import heapq
 from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
@@ -404,9 +405,8 @@ def _facet_scope(cases, where):
     return scope
 
 
-# Both databases read the keys of a JSON object as rows with a column "key"; they differ in the names.
-_EACH_KEY = {"postgresql": "jsonb_each", "sqlite": "json_each"}
-_FACET_OF_KEY = {"postgresql": "split_part(g.key, ':', 1)", "sqlite": "substr(g.key, 1, instr(g.key, ':') - 1)"}
+# The keys of a case's JSON object of facet values as rows of one column, t.key, on each database.
+_KEYS_OF = {"postgresql": 'jsonb_object_keys(s."keys") AS t(key)', "sqlite": 'json_each(s."keys") AS t'}
 
 
 def count_facet_keys(rows, *, keys=None, limit=None, blank=False):
@@ -422,23 +422,31 @@ def count_facet_keys(rows, *, keys=None, limit=None, blank=False):
         scope, params = rows.order_by().values("keys").query.sql_with_params()
     except EmptyResultSet:  # rows that can match nothing, e.g. among no case ids
         return []
-    vendor = connection.vendor
     only = f"WHERE t.key IN ({', '.join(['%s'] * len(keys))})" if keys is not None else ""
     filled = "" if blank else "HAVING t.key NOT LIKE %s"
-    counted = (
-        f'SELECT t.key AS key, COUNT(*) AS n FROM ({scope}) s, {_EACH_KEY[vendor]}(s."keys") t {only} '
-        f"GROUP BY t.key {filled}"
-    )
-    facet = _FACET_OF_KEY[vendor]
-    ranked = (
-        f"SELECT {facet} AS facet, g.key AS key, g.n AS n, ROW_NUMBER() OVER (PARTITION BY {facet} "
-        f"ORDER BY CASE WHEN {facet} = 'year' THEN g.key END DESC, g.n DESC, g.key) AS place FROM ({counted}) g"
-    )
-    top = "WHERE place <= %s" if limit else ""
-    params = (*params, *(keys or []), *([] if blank else ["%:"]), *([limit] if limit else []))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT facet, key, n FROM ({ranked}) r {top} ORDER BY facet, place", params)
-        return [(facet, key.split(":", 1)[1], n) for facet, key, n in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT t.key, COUNT(*) FROM ({scope}) s, {_KEYS_OF[connection.vendor]} {only} GROUP BY t.key {filled}",
+            (*params, *(keys or []), *([] if blank else ["%:"])),
+        )
+        by_facet = {}
+        for key, n in cursor.fetchall():
+            facet, value = key.split(":", 1)
+            by_facet.setdefault(facet, []).append((value, n))
+    # Picked here rather than ranked in SQL: sorting every party of 25,000 cases there cost more than the count.
+    return [(facet, value, n) for facet, found in by_facet.items() for value, n in _top(facet, found, limit)]
+
+
+def _top(facet, rows, limit):
+    """Return the (value, count) rows of a facet in the list's order, the first `limit` of them if given."""
+    if facet == "year":  # newest first
+        return heapq.nlargest(limit, rows) if limit else sorted(rows, reverse=True)
+    return heapq.nsmallest(limit, rows, key=_by_count) if limit else sorted(rows, key=_by_count)
+
+
+def _by_count(row):
+    value, n = row
+    return -n, value
 
 
 def facet_counts(cases, facets, *, limit=None, where=None):
