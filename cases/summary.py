@@ -1,4 +1,4 @@
-"""The facet summary of published cases (CaseFacet, FacetCount): how it is built and kept current.
+"""The facet summary of published cases (CaseFacets, FacetCount): how it is built and kept current.
 
 Facets of technologies, grounds, parties, systems, vendors and operators hold the record's id (a renamed slug
 changes nothing here); "year_outcome" pairs the year filed with the outcome for /stats/. Drafts have no rows,
@@ -6,11 +6,12 @@ so nothing read from here can reveal one.
 """
 
 from django.db import transaction
-from django.db.models import Count
 from django.db.models.functions import Coalesce
 
-from .models import Case, CaseFacet, Challenge, FacetCount, Participation
+from .models import Case, CaseFacets, Challenge, FacetCount, Participation
+from .models.facets import facet_key
 from .models.proceedings import Proceeding
+from .selectors import count_facet_keys
 
 BATCH = 2000
 
@@ -50,30 +51,39 @@ def _challenged(case_ids):
 
 
 def _write_rows(values):
-    CaseFacet.objects.bulk_create(
-        [CaseFacet(case_id=pk, facet=facet, value=value) for pk, pairs in values.items() for facet, value in pairs],
-        batch_size=5000,
+    CaseFacets.objects.bulk_create(
+        [CaseFacets(case_id=pk, keys=_keys(pairs)) for pk, pairs in values.items()], batch_size=2000
     )
 
 
+def _keys(pairs):
+    return {facet_key(facet, value): True for facet, value in sorted(pairs)}
+
+
+def _pairs(keys):
+    return {tuple(key.split(":", 1)) for key in keys}
+
+
 def refresh_case_facets(case_id):
-    """Bring one case's facet rows and the counts of the values it gained or lost up to date."""
+    """Bring one case's facet row and the counts of the values it gained or lost up to date."""
     with transaction.atomic():
         new = _values_by_case([case_id]).get(case_id, set())
-        old = set(CaseFacet.objects.filter(case_id=case_id).values_list("facet", "value"))
+        row = CaseFacets.objects.filter(case_id=case_id).first()
+        old = _pairs(row.keys) if row else set()
         if not old and not Case.objects.filter(pk=case_id).exists():
-            # A deleted case took its rows with it, so which counts it was in is unknown: recount them all.
+            # A deleted case took its row with it, so which counts it was in is unknown: recount them all.
             recount_all()
             return
-        for facet, value in old - new:
-            CaseFacet.objects.filter(case_id=case_id, facet=facet, value=value).delete()
-        _write_rows({case_id: new - old})
+        if not new:
+            CaseFacets.objects.filter(case_id=case_id).delete()
+        elif new != old:
+            CaseFacets.objects.update_or_create(case_id=case_id, defaults={"keys": _keys(new)})
         _recount(old ^ new)
 
 
 def _recount(pairs):
     for facet, value in pairs:
-        cases = CaseFacet.objects.filter(facet=facet, value=value).count()
+        cases = CaseFacets.objects.filter(keys__has_key=facet_key(facet, value)).count()
         if cases:
             FacetCount.objects.update_or_create(facet=facet, value=value, defaults={"cases": cases})
         else:
@@ -82,11 +92,11 @@ def _recount(pairs):
 
 def recount_all():
     """Recount every facet value from the facet rows."""
-    counts = CaseFacet.objects.values("facet", "value").annotate(n=Count("*")).order_by()
+    counts = count_facet_keys(CaseFacets.objects.all(), blank=True)
     with transaction.atomic():
         FacetCount.objects.all().delete()
         FacetCount.objects.bulk_create(
-            [FacetCount(facet=row["facet"], value=row["value"], cases=row["n"]) for row in counts], batch_size=5000
+            [FacetCount(facet=facet, value=value, cases=n) for facet, value, n in counts], batch_size=5000
         )
 
 
@@ -104,5 +114,5 @@ def rebuild_case_facets(case_ids=None):
 @transaction.atomic
 def write_case_facets(case_ids):
     """Replace the facet rows of a batch of cases, without recounting (call recount_all() after the last batch)."""
-    CaseFacet.objects.filter(case_id__in=case_ids).delete()
+    CaseFacets.objects.filter(case_id__in=case_ids).delete()
     _write_rows(_values_by_case(case_ids))

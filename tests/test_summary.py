@@ -7,7 +7,7 @@ import pytest
 from cases import selectors
 from cases.actions.publishing import publish_case, unpublish_case
 from cases.actions.records import delete_record, save_record
-from cases.models import CaseFacet, FacetCount, Technology
+from cases.models import CaseFacets, FacetCount, Technology
 from cases.summary import rebuild_case_facets
 
 from . import factories as f
@@ -31,7 +31,7 @@ def test_publishing_adds_a_case_and_unpublishing_removes_it(editor, commit):
     case.technologies.add(face)
     party = f.participation(case, role="defendant").party
     f.proceeding(case, court=f.court(level="appeal"))
-    assert not CaseFacet.objects.exists()  # a draft has no rows
+    assert not CaseFacets.objects.exists()  # a draft has no row
     with commit():
         publish_case(case, actor=editor)
     assert counts() == {
@@ -46,7 +46,7 @@ def test_publishing_adds_a_case_and_unpublishing_removes_it(editor, commit):
     }
     with commit():
         unpublish_case(case, actor=editor)
-    assert not CaseFacet.objects.exists() and not FacetCount.objects.exists()
+    assert not CaseFacets.objects.exists() and not FacetCount.objects.exists()
 
 
 def test_an_edit_moves_one_count_and_matches_a_rebuild(editor, commit):
@@ -68,7 +68,7 @@ def test_deleting_a_case_recounts(editor, commit):
         delete_record(gone, actor=editor)
     assert ("country", "GB", 1) not in counts()
     assert ("country", "RU", 1) in counts()
-    assert set(CaseFacet.objects.values_list("case_id", flat=True)) == {keep.pk}
+    assert set(CaseFacets.objects.values_list("case_id", flat=True)) == {keep.pk}
 
 
 def test_filtered_counts_read_the_summary_and_ignore_drafts():
@@ -104,3 +104,27 @@ def test_list_page_queries_do_not_grow_with_cases(client, django_assert_max_num_
         case.technologies.add(face)
         f.participation(case)
     assert queries() == few
+
+
+def test_a_filtered_list_counts_every_other_facet_in_one_query(client, django_assert_max_num_queries):
+    face = Technology.objects.create(name="Face recognition", slug="face")
+    for country in ["RU", "RU", "GB"]:
+        f.case(published=True, country=country).technologies.add(face)
+    f.case(published=True, country="DE")  # not the technology's
+    rebuild_case_facets()
+    with django_assert_max_num_queries(20) as captured:
+        response = client.get("/cases/?technology=face")
+    counting = [query["sql"] for query in captured.captured_queries if "GROUP BY" in query["sql"]]
+    assert len(counting) == 1  # the technology's own counts are the precomputed unfiltered ones
+    country = next(group for group in response.context["facets"] if group["name"] == "country")
+    assert [(option["value"], option["count"]) for option in country["options"]] == [("RU", 2), ("GB", 1)]
+
+
+def test_counting_keeps_each_facets_top_values_and_years_newest_first():
+    for year, country in [(2019, "RU"), (2019, "GB"), (2020, "RU"), (2021, "DE")]:
+        f.case(published=True, country=country, filed_on=datetime.date(year, 1, 1))
+    rebuild_case_facets()
+    counts = selectors.facet_counts(None, ["country", "year"], limit=2, where={"status": ["pending"]})
+    assert [(value, n) for value, _row, n in counts["country"]] == [("RU", 2), ("DE", 1)]
+    assert [(value, n) for value, _row, n in counts["year"]] == [(2021, 1), (2020, 1)]
+    assert [(value, n) for value, _row, n in selectors.facet_count([], "country")] == []

@@ -6,7 +6,7 @@ from .courts import Court
 from .deadlines import CalendarOverride, Deadline, ReminderDelivery
 from .documents import DocumentPage, DocumentText
 from .exports import ExportJob
-from .facets import CaseFacet, FacetCount
+from .facets import CaseFacets, FacetCount
 from .identifiers import DecisionIdentifier, ProceedingNumber
 from .parties import Party
 from .people import UserProfile
@@ -19,7 +19,7 @@ from .taxonomy import LegalGround, Technology
 __all__ = [
     "CalendarOverride",
     "Case",
-    "CaseFacet",
+    "CaseFacets",
     "CaseLink",
     "Challenge",
     "Counsel",

@@ -261,6 +261,8 @@ class Participation(models.Model):
                 violation_error_message=_("This party already has this role in the case."),
             ),
         ]
+        # A party's cases (its page, the list filtered by it) read off this index, without visiting the rows.
+        indexes = [models.Index(fields=["party", "case"], name="participation_party_case_idx")]
 
     def __str__(self):
         return f"{self.party} ({self.get_role_display()})"

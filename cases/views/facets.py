@@ -7,7 +7,7 @@ from ..cache import cached_public_value
 from ..filters import CaseFilter
 from ..models import Case, Court
 from ..models.base import Result, in_language
-from ..selectors import FACETS, facet_count, summary_values
+from ..selectors import FACETS, facet_count, facet_counts, summary_values
 
 FACET_LIMIT = 15
 # Shown unfolded; the others fold away (unless in use) so the list is reachable on a phone.
@@ -67,6 +67,12 @@ def _case_filter_ids(filterset):
     return filterset._case_filter_ids
 
 
+def _where(filterset, but=None):
+    """Return the request's facet filters (but the facet named but) as summary values, for facet_count()."""
+    data = filterset.form.cleaned_data
+    return {facet: summary_values(facet, data[facet]) for facet in FACETS if facet != but and data.get(facet)}
+
+
 def _facet_count(filterset, name, **options):
     """Return facet_count(**options) rows for name over the cases matching every filter but the facet's own.
 
@@ -74,13 +80,11 @@ def _facet_count(filterset, name, **options):
     date range and every other ticked facet narrow the counts as they narrow the list. Facet filters become
     conditions on the facet summary; only a search or a date range needs the case table.
     """
-    data = filterset.form.cleaned_data
-    where = {facet: summary_values(facet, data[facet]) for facet in FACETS if facet != name and data.get(facet)}
-    return facet_count(_case_filter_ids(filterset), name, where=where, **options)
+    return facet_count(_case_filter_ids(filterset), name, where=_where(filterset, but=name), **options)
 
 
-def _facet_state(filterset, name):
-    """Return the valid filters that decide which cases facet name counts, as a stable JSON-ready dict."""
+def _facet_state(filterset, name=None):
+    """Return the valid filters that decide which cases facet name (default: any unfiltered one) counts, as a dict."""
     state = {}
     for field, value in filterset.form.cleaned_data.items():
         # Sorting never changes which cases match; the facet's own filter is ignored (see _facet_count).
@@ -94,8 +98,21 @@ def _facet_state(filterset, name):
     return state
 
 
-def _facet_rows(filterset, name, selected):
-    """Return facet_count rows for name: the top FACET_LIMIT, then any selected values beyond them."""
+def _unfiltered_rows(filterset, names):
+    """Return {name: facet_count rows} of the facets the request does not filter: the top FACET_LIMIT of each.
+
+    They all count the cases the list shows, so they are counted together in one pass.
+    """
+    return cached_public_value(
+        filterset.request,
+        "facets",
+        _facet_state(filterset),
+        lambda: facet_counts(_case_filter_ids(filterset), names, limit=FACET_LIMIT, where=_where(filterset)),
+    )
+
+
+def _filtered_rows(filterset, name, selected):
+    """Return facet_count rows for a filtered facet: the top FACET_LIMIT, then any selected values beyond them."""
     state = _facet_state(filterset, name)
     rows = cached_public_value(
         filterset.request,
@@ -116,10 +133,12 @@ def _facet_rows(filterset, name, selected):
 
 def facet_groups(filterset):
     """Return [{name, label, open, options: [{value, label, count, selected}]}] for every facet with options."""
+    data = filterset.form.cleaned_data
+    unfiltered = _unfiltered_rows(filterset, [name for name in FACETS if not data.get(name)])
     groups = []
     for name in FACETS:
         selected = _selected(filterset, name)
-        rows = _facet_rows(filterset, name, selected)
+        rows = unfiltered[name] if name in unfiltered else _filtered_rows(filterset, name, selected)
         shown = [
             {"value": str(value), "label": LABELS[name](value, row), "count": n, "selected": str(value) in selected}
             for value, row, n in rows

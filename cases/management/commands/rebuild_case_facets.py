@@ -6,7 +6,7 @@ from cases.summary import rebuild_case_facets
 
 
 class Command(BaseCommand):
-    help = "Rebuild the facet summary (CaseFacet, FacetCount) behind the case list's counts and /stats/."
+    help = "Rebuild the facet summary (CaseFacets, FacetCount) behind the case list's counts and /stats/."
 
     def handle(self, *args, **options):
         count = rebuild_case_facets()
