@@ -208,7 +208,7 @@ def _in_public_case(links, case="case"):
     published one, but plans a LIMIT 1 subquery to stop at the first it finds.
     """
     public = links.filter(**{f"{case}__in": Case.objects.public().values("pk")})
-    return IsNull(Subquery(public.values("pk")[:1]), False)
+    return IsNull(Subquery(public.order_by().values("pk")[:1]), False)  # any link will do: no sort
 
 
 def public_parties():
