@@ -55,17 +55,6 @@ def test_home_shows_counts_and_latest(client, popova):
     assert "Statement of claim" in html
 
 
-def test_home_lists_technologies_of_published_cases_with_their_counts(client, popova):
-    hidden = Technology.objects.create(name="Drafted drones", slug="drafted-drones")
-    f.case(title="A draft").technologies.add(hidden)
-    rebuild_case_facets()
-
-    html = get(client, "/")
-
-    assert 'href="/technologies/face-recognition/">Face recognition <span class="count">(1)</span>' in html
-    assert "Drafted drones" not in html
-
-
 def test_case_page_shows_story(client, popova):
     html = get(client, popova["case"].get_absolute_url())
     for text in [

@@ -9,7 +9,7 @@ from django_countries.fields import Country
 from ..cache import cache_public_page
 from ..charts import bar_chart, stacked_bar_chart
 from ..models.base import Result
-from ..selectors import counted_technologies, headline_counts, public_latest_events, public_stats
+from ..selectors import headline_counts, public_latest_events, public_stats, public_technologies
 
 LATEST_ON_HOME = 10
 
@@ -20,7 +20,7 @@ def home(request):
     context = {
         "counts": headline_counts(),
         "latest": public_latest_events(LATEST_ON_HOME),
-        "technologies": counted_technologies(),
+        "technologies": public_technologies().order_by("name"),
     }
     return render(request, "cases/home.html", context)
 
