@@ -1,11 +1,11 @@
 """Streaming CSV, JSON and JSON Lines of public cases, one shared record per case.
 
-A record is the API's CaseSerializer output. CSV flattens it: lists of slugs become
+A record is the API's case record (cases.records). CSV flattens it: lists of slugs become
 "a; b" cells and nested records (parties, proceedings, links) become JSON cells, so the
-bulk import reads every format back. Cases are read `chunk_size` at a time with their
-public records prefetched per chunk: 100,000 cases never sit in memory at once. A case whose record in the
+bulk import reads every format back. Cases are read `CHUNK_SIZE` at a time with their
+public records read per chunk: 100,000 cases never sit in memory at once. A case whose record in the
 nightly dump is still current (same public_version) is copied from the dump instead, which is what makes
-large exports fast: building a record costs milliseconds, copying it microseconds.
+large exports fast: building a record costs a fraction of a millisecond, copying it microseconds.
 """
 
 import csv
@@ -18,7 +18,7 @@ from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from . import datadump, selectors
-from .api.serializers import CaseSerializer
+from .records import FIELDS, case_records
 
 CHUNK_SIZE = 500
 FORMATS = {
@@ -29,24 +29,11 @@ FORMATS = {
 # Cells that spreadsheets would run as formulas get a leading apostrophe; the import removes it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
-FIELDS = list(CaseSerializer.Meta.fields)
 # A record with these takes milliseconds to build and microseconds to copy from the dump; records without
 # them are quicker to build than to parse back out of the dump's full records.
 COSTLY_FIELDS = {"parties", "proceedings", "links", "related_cases"}
 # How many records the download holds, sent before them: fewer rows than this means it was cut short.
 COUNT_HEADER = "X-Case-Count"
-
-
-def case_records(cases, *, context=None, fields=None):
-    """Yield the public record of each case in cases (a public queryset), streaming in chunks.
-
-    fields (record field names, None for all) limits the record, and the prefetches, to those fields.
-    """
-    cases = selectors.with_public_records(cases, fields=fields).iterator(chunk_size=CHUNK_SIZE)
-    # One serializer per chunk: building its nested fields again for every case would cost more than the rest.
-    serializer = CaseSerializer(many=True, context=context or {}, fields=fields)
-    while chunk := list(itertools.islice(cases, CHUNK_SIZE)):
-        yield from serializer.to_representation(chunk)
 
 
 def _dumps(value):
@@ -167,9 +154,7 @@ def slug_texts(slugs, fmt, *, fields=None):
             stale = [slug for slug, version in chunk if index.get(slug, (0, 0, None))[2] != version]
             # Links as in the dump, whatever host the export was asked on.
             records = case_records(
-                selectors.public_cases().filter(slug__in=stale),
-                context={"base_url": settings.SITE_URL},
-                fields=built_fields,
+                selectors.public_cases().filter(slug__in=stale), base_url=settings.SITE_URL, fields=built_fields
             )
             built = {record["slug"]: record for record in records}
             for slug, version in chunk:

@@ -1,0 +1,426 @@
+"""Case records: the one representation of a public case that the API, the exports and the open-data dump share.
+
+A record is built from `values()` rows of the published-only querysets `selectors.public_record_rows()` hands
+out, a chunk of cases at a time with one query per related table: no model instances and no serializer fields,
+which cost a hundred times more than the data. The output is exactly what `CaseSerializer`, kept as the API's
+schema, would give (tests/test_records.py holds the two equal).
+"""
+
+import functools
+import itertools
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django_countries import countries
+
+from . import selectors
+
+CHUNK_SIZE = 500
+# Every field of a record, in its order; CaseSerializer.Meta.fields is the same list.
+FIELDS = [
+    "slug",
+    "url",
+    "title",
+    "title_ru",
+    "original_title",
+    "summary",
+    "summary_ru",
+    "description",
+    "country",
+    "status",
+    "outcome",
+    "filed_on",
+    "last_activity_on",
+    "published_at",
+    "technologies",
+    "grounds",
+    "parties",
+    "proceedings",
+    "links",
+    "related_cases",
+    "challenges",
+]
+# Columns of the case row itself; the rest of a record comes from related tables.
+CASE_COLUMNS = [
+    "title_ru",
+    "original_title",
+    "summary",
+    "summary_ru",
+    "description",
+    "country",
+    "status",
+    "outcome",
+    "filed_on",
+    "last_activity_on",
+]
+# Always read: the record's key and what the API's cursor may order by.
+KEY_COLUMNS = ["id", "slug", "title", "published_at"]
+PARTY_COLUMNS = ["slug", "name", "name_ru", "kind", "country", "website", "description"]
+COURT_COLUMNS = ["slug", "name", "name_ru", "country", "level", "timezone"]
+SLUG = "slug-placeholder"
+NUMBER = 987654321
+
+
+def case_rows(cases, fields=None):
+    """Return cases (a queryset of public cases) as values() rows holding what records of fields need."""
+    columns = [name for name in CASE_COLUMNS if fields is None or name in fields]
+    return cases.prefetch_related(None).values(*KEY_COLUMNS, *columns)
+
+
+def case_records(cases, *, base_url=None, fields=None):
+    """Yield the record of each case in cases (a public queryset), in its order, reading CHUNK_SIZE at a time.
+
+    base_url (default settings.SITE_URL) starts every link; fields (None for all) limits the record to those.
+    """
+    rows = case_rows(cases, fields).iterator(chunk_size=CHUNK_SIZE)
+    return records_of_rows(rows, base_url=base_url, fields=fields)
+
+
+def records_of_rows(rows, *, base_url=None, fields=None):
+    """Yield the record of each case row (from case_rows) in rows, reading related rows CHUNK_SIZE cases at a time."""
+    links = Links(settings.SITE_URL if base_url is None else base_url)
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
+        yield from _Chunk(chunk, links, fields).records()
+
+
+class Links:
+    """Absolute addresses of public pages, reversed once per kind rather than once per record."""
+
+    def __init__(self, base):
+        self.base = base
+        # Reversed in the active language, as the serializers did: Russian pages live under /ru/.
+        self._case = self._split(reverse("cases:case_detail", args=[SLUG]), SLUG)
+        self._party = self._split(reverse("cases:party_detail", args=[SLUG]), SLUG)
+        self._court = self._split(reverse("cases:court_detail", args=[SLUG]), SLUG)
+        self._document = {
+            kind: self._split(reverse("cases:document_download", args=[kind, NUMBER]), str(NUMBER))
+            for kind in ("filing", "decision")
+        }
+
+    def _split(self, path, placeholder):
+        before, after = path.split(placeholder)
+        return self.base + before, after
+
+    def case(self, slug):
+        return f"{self._case[0]}{slug}{self._case[1]}"
+
+    def party(self, slug):
+        return f"{self._party[0]}{slug}{self._party[1]}"
+
+    def court(self, slug):
+        return f"{self._court[0]}{slug}{self._court[1]}"
+
+    def document(self, kind, pk):
+        before, after = self._document[kind]
+        return f"{before}{pk}{after}"
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def _datetime(value, zone):
+    if not value:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+@functools.lru_cache(maxsize=512)
+def _country(code):
+    # As django-countries' serializer field: the canonical alpha-2 code, "" for none or an unknown one.
+    return countries.alpha2(code) if code else ""
+
+
+def _grouped(rows, key):
+    groups = defaultdict(list)
+    for row in rows:
+        groups[row[key]].append(row)
+    return groups
+
+
+class _Chunk:
+    """The records of a chunk of case rows: one query per related table the asked-for fields show."""
+
+    def __init__(self, rows, links, fields):
+        self.rows = rows
+        self.links = links
+        self.fields = FIELDS if fields is None else [name for name in FIELDS if name in fields]
+        self.zone = timezone.get_current_timezone()
+        self.ids = [row["id"] for row in rows]
+        self.sources = selectors.public_record_rows()
+
+    def records(self):
+        related = {name: getattr(self, f"_{name}")() for name in self.fields if hasattr(self, f"_{name}")}
+        for row in self.rows:
+            record = {}
+            for name in self.fields:
+                if name in related:
+                    record[name] = related[name].get(row["id"], [])
+                else:
+                    record[name] = self._scalar(name, row)
+            yield record
+
+    def _scalar(self, name, row):
+        if name == "url":
+            return self.links.case(row["slug"])
+        if name == "country":
+            return _country(row["country"])
+        if name in ("filed_on", "last_activity_on"):
+            return _date(row[name])
+        if name == "published_at":
+            return _datetime(row[name], self.zone)
+        return row[name]
+
+    def _rows(self, source, **lookups):
+        return self.sources[source].filter(**lookups)
+
+    def _slugs(self, source, target):
+        rows = self._rows(source, case_id__in=self.ids).order_by(f"{target}__name")
+        groups = defaultdict(list)
+        for case_id, slug in rows.values_list("case_id", f"{target}__slug"):
+            groups[case_id].append(slug)
+        return groups
+
+    def _technologies(self):
+        return self._slugs("technologies", "technology")
+
+    def _grounds(self):
+        return self._slugs("grounds", "legalground")
+
+    def _related_cases(self):
+        rows = self._rows("related_cases", from_case_id__in=self.ids).order_by("to_case__title")
+        groups = defaultdict(list)
+        for case_id, slug in rows.values_list("from_case_id", "to_case__slug"):
+            groups[case_id].append(slug)
+        return groups
+
+    def _links(self):
+        rows = self._rows("links", case_id__in=self.ids).values("case_id", "kind", "title", "url", "published_on")
+        groups = defaultdict(list)
+        for row in rows:
+            groups[row["case_id"]].append(
+                {
+                    "kind": row["kind"],
+                    "title": row["title"],
+                    "url": row["url"],
+                    "published_on": _date(row["published_on"]),
+                }
+            )
+        return groups
+
+    def _party(self, row, prefix):
+        if row[f"{prefix}slug"] is None:
+            return None
+        return {
+            "slug": row[f"{prefix}slug"],
+            "name": row[f"{prefix}name"],
+            "name_ru": row[f"{prefix}name_ru"],
+            "kind": row[f"{prefix}kind"],
+            "country": _country(row[f"{prefix}country"]),
+            "website": row[f"{prefix}website"],
+            "description": row[f"{prefix}description"],
+            "url": self.links.party(row[f"{prefix}slug"]),
+        }
+
+    def _parties(self):
+        columns = [f"party__{name}" for name in PARTY_COLUMNS]
+        participations = list(
+            self._rows("participations", case_id__in=self.ids).values("id", "case_id", "role", "note", *columns)
+        )
+        organisations = [f"organisation__{name}" for name in PARTY_COLUMNS]
+        counsel = self._rows("counsel", participation_id__in=[row["id"] for row in participations])
+        counsel = _grouped(counsel.values("participation_id", "name", *organisations), "participation_id")
+        groups = defaultdict(list)
+        for row in participations:
+            groups[row["case_id"]].append(
+                {
+                    "role": row["role"],
+                    "note": row["note"],
+                    "party": self._party(row, "party__"),
+                    "counsel": [
+                        {"name": lawyer["name"], "organisation": self._party(lawyer, "organisation__")}
+                        for lawyer in counsel.get(row["id"], [])
+                    ],
+                }
+            )
+        return groups
+
+    def _proceedings(self):
+        columns = [f"court__{name}" for name in COURT_COLUMNS]
+        proceedings = list(
+            self._rows("proceedings", case_id__in=self.ids)
+            .order_by(F("started_on").asc(nulls_last=True), "pk")
+            .values(
+                "id",
+                "case_id",
+                "docket_number",
+                "started_on",
+                "ended_on",
+                "judges",
+                "appeals_from_id",
+                "court__appeals_to_id",
+                *columns,
+            )
+        )
+        ids = [row["id"] for row in proceedings]
+        appeals_to = {row["court__appeals_to_id"] for row in proceedings} - {None}
+        # A court only drafts use stays unknown, even as the target of a public court's appeals.
+        public_courts = dict(self._rows("courts", pk__in=appeals_to).values_list("pk", "slug")) if appeals_to else {}
+        numbers = _grouped(
+            self._rows("numbers", proceeding_id__in=ids).values("proceeding_id", "scheme", "value"), "proceeding_id"
+        )
+        filings = self._filings(ids)
+        hearings = self._hearings(ids)
+        decisions = self._decisions(ids)
+        groups = defaultdict(list)
+        for row in proceedings:
+            pk = row["id"]
+            groups[row["case_id"]].append(
+                {
+                    "id": pk,
+                    "court": {
+                        "slug": row["court__slug"],
+                        "name": row["court__name"],
+                        "name_ru": row["court__name_ru"],
+                        "country": _country(row["court__country"]),
+                        "level": row["court__level"],
+                        "timezone": row["court__timezone"],
+                        "appeals_to": public_courts.get(row["court__appeals_to_id"]),
+                        "url": self.links.court(row["court__slug"]),
+                    },
+                    "docket_number": row["docket_number"],
+                    "other_numbers": [
+                        {"scheme": number["scheme"], "value": number["value"]} for number in numbers.get(pk, [])
+                    ],
+                    "started_on": _date(row["started_on"]),
+                    "ended_on": _date(row["ended_on"]),
+                    "judges": row["judges"],
+                    "appeals_from": row["appeals_from_id"],
+                    "filings": filings.get(pk, []),
+                    "hearings": hearings.get(pk, []),
+                    "decisions": decisions.get(pk, []),
+                }
+            )
+        return groups
+
+    def _filings(self, proceeding_ids):
+        rows = (
+            self._rows("filings", proceeding_id__in=proceeding_ids)
+            .order_by("filed_on", "pk")
+            .values(
+                "id",
+                "proceeding_id",
+                "filed_on",
+                "kind",
+                "title",
+                "description",
+                "filed_by_id",
+                "filed_by__party__slug",
+                "filed_by__role",
+                "document",
+            )
+        )
+        groups = defaultdict(list)
+        for row in rows:
+            filed_by = row["filed_by_id"] and {"party": row["filed_by__party__slug"], "role": row["filed_by__role"]}
+            groups[row["proceeding_id"]].append(
+                {
+                    "id": row["id"],
+                    "filed_on": _date(row["filed_on"]),
+                    "kind": row["kind"],
+                    "title": row["title"],
+                    "description": row["description"],
+                    "filed_by": filed_by or None,
+                    "document_url": self.links.document("filing", row["id"]) if row["document"] else None,
+                }
+            )
+        return groups
+
+    def _hearings(self, proceeding_ids):
+        rows = (
+            self._rows("hearings", proceeding_id__in=proceeding_ids)
+            .order_by("starts_at", "pk")
+            .values("id", "proceeding_id", "starts_at", "timezone", "place", "summary")
+        )
+        groups = defaultdict(list)
+        for row in rows:
+            groups[row["proceeding_id"]].append(
+                {
+                    "id": row["id"],
+                    "starts_at": _datetime(row["starts_at"], self.zone),
+                    "timezone": row["timezone"],
+                    "place": row["place"],
+                    "summary": row["summary"],
+                }
+            )
+        return groups
+
+    def _decisions(self, proceeding_ids):
+        rows = list(
+            self._rows("decisions", proceeding_id__in=proceeding_ids)
+            .order_by("announced_on", "pk")
+            .values("id", "proceeding_id", "announced_on", "final_form_on", "result", "summary", "is_final", "document")
+        )
+        identifiers = self._rows("identifiers", decision_id__in=[row["id"] for row in rows])
+        identifiers = _grouped(identifiers.values("decision_id", "scheme", "value"), "decision_id")
+        groups = defaultdict(list)
+        for row in rows:
+            groups[row["proceeding_id"]].append(
+                {
+                    "id": row["id"],
+                    "announced_on": _date(row["announced_on"]),
+                    "final_form_on": _date(row["final_form_on"]),
+                    "result": row["result"],
+                    "summary": row["summary"],
+                    "is_final": row["is_final"],
+                    "identifiers": [
+                        {"scheme": identifier["scheme"], "value": identifier["value"]}
+                        for identifier in identifiers.get(row["id"], [])
+                    ],
+                    "document_url": self.links.document("decision", row["id"]) if row["document"] else None,
+                }
+            )
+        return groups
+
+    def _challenges(self):
+        challenges = list(
+            self._rows("challenges", case_id__in=self.ids).values(
+                "id",
+                "case_id",
+                "claim",
+                "deployment_id",
+                "deployment__slug",
+                "deployment__system__slug",
+                "system__slug",
+            )
+        )
+        remedies = self._rows("remedies", challenge_id__in=[row["id"] for row in challenges])
+        remedies = _grouped(
+            remedies.values("challenge_id", "kind", "date", "source_url", "public_note"), "challenge_id"
+        )
+        groups = defaultdict(list)
+        for row in challenges:
+            # The system challenged, directly or through its deployment.
+            system = row["deployment__system__slug"] if row["deployment_id"] else row["system__slug"]
+            groups[row["case_id"]].append(
+                {
+                    "system": system,
+                    "deployment": row["deployment__slug"],
+                    "claim": row["claim"],
+                    "remedies": [
+                        {
+                            "kind": remedy["kind"],
+                            "date": _date(remedy["date"]),
+                            "source_url": remedy["source_url"],
+                            "public_note": remedy["public_note"],
+                        }
+                        for remedy in remedies.get(row["id"], [])
+                    ],
+                }
+            )
+        return groups
