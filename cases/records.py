@@ -11,7 +11,9 @@ import itertools
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import F
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
@@ -60,14 +62,41 @@ CASE_COLUMNS = [
 KEY_COLUMNS = ["id", "slug", "title", "published_at"]
 PARTY_COLUMNS = ["slug", "name", "name_ru", "kind", "country", "website", "description"]
 COURT_COLUMNS = ["slug", "name", "name_ru", "country", "level", "timezone"]
+# Read in a query of their own per chunk; the rest comes with the case rows.
+RELATED = ("parties", "proceedings", "challenges")
+ARRAY = "_array"
 SLUG = "slug-placeholder"
 NUMBER = 987654321
 
 
 def case_rows(cases, fields=None):
-    """Return cases (a queryset of public cases) as values() rows holding what records of fields need."""
-    columns = [name for name in CASE_COLUMNS if fields is None or name in fields]
-    return cases.prefetch_related(None).values(*KEY_COLUMNS, *columns)
+    """Return cases (a queryset of public cases) as values() rows holding what records of fields need.
+
+    Lists of slugs and of links come with each row, as arrays the database builds.
+    """
+    fields = FIELDS if fields is None else fields
+    sources = selectors.public_record_rows()
+    columns = [name for name in CASE_COLUMNS if name in fields]
+    arrays = {
+        "technologies": _array(sources["technologies"], "technology__slug", "technology__name"),
+        "grounds": _array(sources["grounds"], "legalground__slug", "legalground__name"),
+        "related_cases": _array(sources["related_cases"], "to_case__slug", "to_case__title", key="from_case_id"),
+        "links": _array(
+            sources["links"],
+            JSONObject(kind="kind", title="title", url="url", published_on="published_on"),
+            "-published_on",
+            "title",
+        ),
+    }
+    # Named apart from the model's relations of the same names.
+    arrays = {f"{name}{ARRAY}": array for name, array in arrays.items() if name in fields}
+    return cases.prefetch_related(None).values(*KEY_COLUMNS, *columns, **arrays)
+
+
+def _array(rows, value, *order, key="case_id"):
+    """Return an array of value (a column or a JSON object) of rows of the outer row, in order, for values()."""
+    rows = rows.filter(**{key: OuterRef("pk")}).order_by(*order)
+    return ArraySubquery(rows.values(item=value) if not isinstance(value, str) else rows.values(value))
 
 
 def case_records(cases, *, base_url=None, fields=None):
@@ -136,13 +165,6 @@ def _country(code):
     return countries.alpha2(code) if code else ""
 
 
-def _grouped(rows, key):
-    groups = defaultdict(list)
-    for row in rows:
-        groups[row[key]].append(row)
-    return groups
-
-
 class _Chunk:
     """The records of a chunk of case rows: one query per related table the asked-for fields show."""
 
@@ -155,63 +177,33 @@ class _Chunk:
         self.sources = selectors.public_record_rows()
 
     def records(self):
-        related = {name: getattr(self, f"_{name}")() for name in self.fields if hasattr(self, f"_{name}")}
+        related = {name: getattr(self, f"_{name}")() for name in self.fields if name in RELATED}
         for row in self.rows:
             record = {}
             for name in self.fields:
                 if name in related:
                     record[name] = related[name].get(row["id"], [])
                 else:
-                    record[name] = self._scalar(name, row)
+                    record[name] = self._column(name, row)
             yield record
 
-    def _scalar(self, name, row):
+    def _column(self, name, row):
+        value = row.get(name, row.get(f"{name}{ARRAY}"))
         if name == "url":
             return self.links.case(row["slug"])
         if name == "country":
-            return _country(row["country"])
+            return _country(value)
         if name in ("filed_on", "last_activity_on"):
-            return _date(row[name])
+            return _date(value)
         if name == "published_at":
-            return _datetime(row[name], self.zone)
-        return row[name]
+            return _datetime(value, self.zone)
+        if name == "links":
+            # JSON objects keep no key order; dates in them are already ISO text.
+            return [{key: link[key] for key in ("kind", "title", "url", "published_on")} for link in value]
+        return value
 
     def _rows(self, source, **lookups):
         return self.sources[source].filter(**lookups)
-
-    def _slugs(self, source, target):
-        rows = self._rows(source, case_id__in=self.ids).order_by(f"{target}__name")
-        groups = defaultdict(list)
-        for case_id, slug in rows.values_list("case_id", f"{target}__slug"):
-            groups[case_id].append(slug)
-        return groups
-
-    def _technologies(self):
-        return self._slugs("technologies", "technology")
-
-    def _grounds(self):
-        return self._slugs("grounds", "legalground")
-
-    def _related_cases(self):
-        rows = self._rows("related_cases", from_case_id__in=self.ids).order_by("to_case__title")
-        groups = defaultdict(list)
-        for case_id, slug in rows.values_list("from_case_id", "to_case__slug"):
-            groups[case_id].append(slug)
-        return groups
-
-    def _links(self):
-        rows = self._rows("links", case_id__in=self.ids).values("case_id", "kind", "title", "url", "published_on")
-        groups = defaultdict(list)
-        for row in rows:
-            groups[row["case_id"]].append(
-                {
-                    "kind": row["kind"],
-                    "title": row["title"],
-                    "url": row["url"],
-                    "published_on": _date(row["published_on"]),
-                }
-            )
-        return groups
 
     def _party(self, row, prefix):
         if row[f"{prefix}slug"] is None:
@@ -228,15 +220,16 @@ class _Chunk:
         }
 
     def _parties(self):
-        columns = [f"party__{name}" for name in PARTY_COLUMNS]
-        participations = list(
-            self._rows("participations", case_id__in=self.ids).values("id", "case_id", "role", "note", *columns)
+        parties = [f"party__{name}" for name in PARTY_COLUMNS]
+        organisations = {f"organisation__{name}": f"organisation__{name}" for name in PARTY_COLUMNS}
+        counsel = _array(
+            self.sources["counsel"], JSONObject(name="name", **organisations), "name", key="participation_id"
         )
-        organisations = [f"organisation__{name}" for name in PARTY_COLUMNS]
-        counsel = self._rows("counsel", participation_id__in=[row["id"] for row in participations])
-        counsel = _grouped(counsel.values("participation_id", "name", *organisations), "participation_id")
+        rows = self._rows("participations", case_id__in=self.ids).values(
+            "case_id", "role", "note", *parties, counsel_array=counsel
+        )
         groups = defaultdict(list)
-        for row in participations:
+        for row in rows:
             groups[row["case_id"]].append(
                 {
                     "role": row["role"],
@@ -244,7 +237,7 @@ class _Chunk:
                     "party": self._party(row, "party__"),
                     "counsel": [
                         {"name": lawyer["name"], "organisation": self._party(lawyer, "organisation__")}
-                        for lawyer in counsel.get(row["id"], [])
+                        for lawyer in row["counsel_array"]
                     ],
                 }
             )
@@ -263,17 +256,15 @@ class _Chunk:
                 "ended_on",
                 "judges",
                 "appeals_from_id",
-                "court__appeals_to_id",
                 *columns,
+                # A court only drafts use stays unknown, even as the target of a public court's appeals.
+                appeals_to=Subquery(self.sources["courts"].filter(pk=OuterRef("court__appeals_to")).values("slug")),
+                numbers_array=_array(
+                    self.sources["numbers"], JSONObject(scheme="scheme", value="value"), "pk", key="proceeding_id"
+                ),
             )
         )
         ids = [row["id"] for row in proceedings]
-        appeals_to = {row["court__appeals_to_id"] for row in proceedings} - {None}
-        # A court only drafts use stays unknown, even as the target of a public court's appeals.
-        public_courts = dict(self._rows("courts", pk__in=appeals_to).values_list("pk", "slug")) if appeals_to else {}
-        numbers = _grouped(
-            self._rows("numbers", proceeding_id__in=ids).values("proceeding_id", "scheme", "value"), "proceeding_id"
-        )
         filings = self._filings(ids)
         hearings = self._hearings(ids)
         decisions = self._decisions(ids)
@@ -290,12 +281,12 @@ class _Chunk:
                         "country": _country(row["court__country"]),
                         "level": row["court__level"],
                         "timezone": row["court__timezone"],
-                        "appeals_to": public_courts.get(row["court__appeals_to_id"]),
+                        "appeals_to": row["appeals_to"],
                         "url": self.links.court(row["court__slug"]),
                     },
                     "docket_number": row["docket_number"],
                     "other_numbers": [
-                        {"scheme": number["scheme"], "value": number["value"]} for number in numbers.get(pk, [])
+                        {"scheme": number["scheme"], "value": number["value"]} for number in row["numbers_array"]
                     ],
                     "started_on": _date(row["started_on"]),
                     "ended_on": _date(row["ended_on"]),
@@ -361,13 +352,28 @@ class _Chunk:
         return groups
 
     def _decisions(self, proceeding_ids):
-        rows = list(
+        identifiers = _array(
+            self.sources["identifiers"],
+            JSONObject(scheme="scheme", value="value"),
+            "scheme",
+            "value",
+            key="decision_id",
+        )
+        rows = (
             self._rows("decisions", proceeding_id__in=proceeding_ids)
             .order_by("announced_on", "pk")
-            .values("id", "proceeding_id", "announced_on", "final_form_on", "result", "summary", "is_final", "document")
+            .values(
+                "id",
+                "proceeding_id",
+                "announced_on",
+                "final_form_on",
+                "result",
+                "summary",
+                "is_final",
+                "document",
+                identifiers_array=identifiers,
+            )
         )
-        identifiers = self._rows("identifiers", decision_id__in=[row["id"] for row in rows])
-        identifiers = _grouped(identifiers.values("decision_id", "scheme", "value"), "decision_id")
         groups = defaultdict(list)
         for row in rows:
             groups[row["proceeding_id"]].append(
@@ -380,7 +386,7 @@ class _Chunk:
                     "is_final": row["is_final"],
                     "identifiers": [
                         {"scheme": identifier["scheme"], "value": identifier["value"]}
-                        for identifier in identifiers.get(row["id"], [])
+                        for identifier in row["identifiers_array"]
                     ],
                     "document_url": self.links.document("decision", row["id"]) if row["document"] else None,
                 }
@@ -388,20 +394,21 @@ class _Chunk:
         return groups
 
     def _challenges(self):
-        challenges = list(
-            self._rows("challenges", case_id__in=self.ids).values(
-                "id",
-                "case_id",
-                "claim",
-                "deployment_id",
-                "deployment__slug",
-                "deployment__system__slug",
-                "system__slug",
-            )
+        remedies = _array(
+            self.sources["remedies"],
+            JSONObject(kind="kind", date="date", source_url="source_url", public_note="public_note"),
+            "date",
+            "pk",
+            key="challenge_id",
         )
-        remedies = self._rows("remedies", challenge_id__in=[row["id"] for row in challenges])
-        remedies = _grouped(
-            remedies.values("challenge_id", "kind", "date", "source_url", "public_note"), "challenge_id"
+        challenges = self._rows("challenges", case_id__in=self.ids).values(
+            "case_id",
+            "claim",
+            "deployment_id",
+            "deployment__slug",
+            "deployment__system__slug",
+            "system__slug",
+            remedies_array=remedies,
         )
         groups = defaultdict(list)
         for row in challenges:
@@ -413,13 +420,8 @@ class _Chunk:
                     "deployment": row["deployment__slug"],
                     "claim": row["claim"],
                     "remedies": [
-                        {
-                            "kind": remedy["kind"],
-                            "date": _date(remedy["date"]),
-                            "source_url": remedy["source_url"],
-                            "public_note": remedy["public_note"],
-                        }
-                        for remedy in remedies.get(row["id"], [])
+                        {key: remedy[key] for key in ("kind", "date", "source_url", "public_note")}
+                        for remedy in row["remedies_array"]
                     ],
                 }
             )

@@ -88,16 +88,16 @@ def test_record_queries_do_not_grow_with_cases(django_assert_num_queries, django
     def read_all():
         return list(records.case_records(selectors.public_cases()))
 
-    # The cases, then per chunk: technologies, grounds, parties, counsel, proceedings, their courts, numbers,
-    # filings, hearings, decisions, identifiers, links, related cases, challenges and remedies.
-    with django_assert_num_queries(16):
+    # The cases with their slugs and links, then per chunk: parties with counsel, proceedings with their numbers
+    # and courts, filings, hearings, decisions with identifiers, and challenges with remedies.
+    with django_assert_num_queries(7):
         assert len(read_all()) == 2
     for n in range(20):
         case = factories.case(published=True, title=f"Case {n}")
         factories.participation(case)
         factories.filing(factories.proceeding(case))
     # 22 cases: six chunks of at most four; a table with nothing to ask for (no counsel, say) costs no query.
-    with django_assert_max_num_queries(1 + 6 * 15):
+    with django_assert_max_num_queries(1 + 6 * 6):
         assert len(read_all()) == 22
 
 
@@ -105,5 +105,5 @@ def test_fields_read_only_their_tables(django_assert_num_queries):
     more_records()
     with django_assert_num_queries(1):
         list(records.case_records(selectors.public_cases(), fields=["slug", "title", "country"]))
-    with django_assert_num_queries(3):  # cases, participations, counsel
+    with django_assert_num_queries(2):  # cases, then parties with their counsel
         list(records.case_records(selectors.public_cases(), fields=["parties"]))

@@ -147,6 +147,12 @@ class CaseViewSet(PublicViewSet):
     def get_queryset(self):
         return selectors.public_cases()
 
+    def filter_queryset(self, queryset):
+        if self.action == "list" and self.request.query_params.keys().isdisjoint(self.filterset_class.base_filters):
+            # No filter asked for: building the FilterSet's form and choices would cost more than the page's rows.
+            return StrictOrderingFilter().filter_queryset(self.request, queryset, self)
+        return super().filter_queryset(queryset)
+
     def records(self, rows):
         """Return the records of case rows (from records.case_rows): only the asked-for fields are read."""
         base_url = self.request.build_absolute_uri("/").removesuffix("/")
