@@ -32,6 +32,8 @@ LIST_SEPARATOR = "; "
 # A record with these takes milliseconds to build and microseconds to copy from the dump; records without
 # them are quicker to build than to parse back out of the dump's full records.
 COSTLY_FIELDS = {"parties", "proceedings", "links", "related_cases"}
+# The dump's file of records in each format, copied from as it is.
+FILES = {"csv": "cases.csv", "json": "cases.jsonl", "jsonl": "cases.jsonl"}
 # How many records the download holds, sent before them: fewer rows than this means it was cut short.
 COUNT_HEADER = "X-Case-Count"
 
@@ -140,31 +142,39 @@ def case_texts(slugs, fmt, *, fields=None):
 def slug_texts(slugs, fmt, *, fields=None):
     """Yield (slug, record as fmt text) of each case named in slugs [(slug, public_version)], in that order.
 
-    A record still current in the nightly dump is copied from it; the rest are built through the public
-    selector a chunk at a time. Cases that stopped being public meanwhile are left out.
+    A record still current in the nightly dump is copied from it: as it is from the file of the same format,
+    or parsed out of cases.jsonl and encoded again. The rest are built through the public selector a chunk at
+    a time. Cases that stopped being public meanwhile are left out.
     """
-    name = "cases.csv" if fmt == "csv" and fields is None else "cases.jsonl"
     copying = fields is None or not COSTLY_FIELDS.isdisjoint(fields)
-    index, source = (copying and datadump.current_records(name)) or ({}, None)
+    names = [FILES[fmt]] if fields is None and fmt in FILES else []
+    names += ["cases.jsonl"] if copying and "cases.jsonl" not in names else []
+    sources = [(name, found) for name in names if (found := datadump.current_records(name))]
     # The slug finds each built record its place, so it is built even when not asked for.
     built_fields = None if fields is None else list(dict.fromkeys(["slug", *fields]))
     try:
         rows = iter(slugs)
         while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
-            stale = [slug for slug, version in chunk if index.get(slug, (0, 0, None))[2] != version]
+            copies = {}
+            for slug, version in chunk:
+                for name, (index, source) in sources:
+                    if index.get(slug, (0, 0, None))[2] == version:
+                        copies[slug] = (name, index[slug], source)
+                        break
+            stale = [slug for slug, _version in chunk if slug not in copies]
             # Links as in the dump, whatever host the export was asked on.
             records = case_records(
                 selectors.public_cases().filter(slug__in=stale), base_url=settings.SITE_URL, fields=built_fields
             )
             built = {record["slug"]: record for record in records}
-            for slug, version in chunk:
+            for slug, _version in chunk:
                 if slug in built:
                     record = built[slug]
-                elif index.get(slug, (0, 0, None))[2] == version:
-                    start, end, _version = index[slug]
+                elif slug in copies:
+                    name, (start, end, _version), source = copies[slug]
                     source.seek(start)
                     text = source.read(end - start).decode()
-                    if fields is None:
+                    if fields is None and name == FILES.get(fmt):
                         yield slug, text.removesuffix("\n") if fmt != "csv" else text
                         continue
                     record = json.loads(text)
@@ -174,7 +184,7 @@ def slug_texts(slugs, fmt, *, fields=None):
                     record = {name: record[name] for name in fields}
                 yield slug, encode(record, fmt, fields or FIELDS)
     finally:
-        if source is not None:
+        for _name, (_index, source) in sources:
             source.close()
 
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef
 from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
@@ -257,14 +257,16 @@ class _Chunk:
                 "judges",
                 "appeals_from_id",
                 *columns,
-                # A court only drafts use stays unknown, even as the target of a public court's appeals.
-                appeals_to=Subquery(self.sources["courts"].filter(pk=OuterRef("court__appeals_to")).values("slug")),
+                "court__appeals_to_id",
                 numbers_array=_array(
                     self.sources["numbers"], JSONObject(scheme="scheme", value="value"), "pk", key="proceeding_id"
                 ),
             )
         )
         ids = [row["id"] for row in proceedings]
+        appeals_to = {row["court__appeals_to_id"] for row in proceedings} - {None}
+        # A court only drafts use stays unknown, even as the target of a public court's appeals.
+        public_courts = dict(self._rows("courts", pk__in=appeals_to).values_list("pk", "slug"))
         filings = self._filings(ids)
         hearings = self._hearings(ids)
         decisions = self._decisions(ids)
@@ -281,7 +283,7 @@ class _Chunk:
                         "country": _country(row["court__country"]),
                         "level": row["court__level"],
                         "timezone": row["court__timezone"],
-                        "appeals_to": row["appeals_to"],
+                        "appeals_to": public_courts.get(row["court__appeals_to_id"]),
                         "url": self.links.court(row["court__slug"]),
                     },
                     "docket_number": row["docket_number"],
