@@ -205,6 +205,11 @@ class _Chunk:
     def _rows(self, source, **lookups):
         return self.sources[source].filter(**lookups)
 
+    def _of_proceedings(self, source, proceeding_ids):
+        # Naming the cases too lets PostgreSQL reach the proceedings by index: with their ids alone it misjudges
+        # the join that checks the case is published, and scans every proceeding (40 ms at 100,000 cases).
+        return self._rows(source, proceeding_id__in=proceeding_ids, proceeding__case_id__in=self.ids)
+
     def _party(self, row, prefix):
         if row[f"{prefix}slug"] is None:
             return None
@@ -266,7 +271,7 @@ class _Chunk:
         ids = [row["id"] for row in proceedings]
         appeals_to = {row["court__appeals_to_id"] for row in proceedings} - {None}
         # A court only drafts use stays unknown, even as the target of a public court's appeals.
-        public_courts = dict(self._rows("courts", pk__in=appeals_to).values_list("pk", "slug"))
+        public_courts = dict(self._rows("courts", pk__in=appeals_to).order_by().values_list("pk", "slug"))
         filings = self._filings(ids)
         hearings = self._hearings(ids)
         decisions = self._decisions(ids)
@@ -303,7 +308,7 @@ class _Chunk:
 
     def _filings(self, proceeding_ids):
         rows = (
-            self._rows("filings", proceeding_id__in=proceeding_ids)
+            self._of_proceedings("filings", proceeding_ids)
             .order_by("filed_on", "pk")
             .values(
                 "id",
@@ -336,7 +341,7 @@ class _Chunk:
 
     def _hearings(self, proceeding_ids):
         rows = (
-            self._rows("hearings", proceeding_id__in=proceeding_ids)
+            self._of_proceedings("hearings", proceeding_ids)
             .order_by("starts_at", "pk")
             .values("id", "proceeding_id", "starts_at", "timezone", "place", "summary")
         )
@@ -362,7 +367,7 @@ class _Chunk:
             key="decision_id",
         )
         rows = (
-            self._rows("decisions", proceeding_id__in=proceeding_ids)
+            self._of_proceedings("decisions", proceeding_ids)
             .order_by("announced_on", "pk")
             .values(
                 "id",
