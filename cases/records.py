@@ -230,7 +230,9 @@ class _Chunk:
         counsel = _array(
             self.sources["counsel"], JSONObject(name="name", **organisations), "name", key="participation_id"
         )
-        rows = self._rows("participations", case_id__in=self.ids).values(
+        participations = self._rows("participations", case_id__in=self.ids)
+        # Naming the parties too keeps PostgreSQL from reading every party to join a few hundred of them.
+        rows = participations.filter(party__in=participations.values("party_id")).values(
             "case_id", "role", "note", *parties, counsel_array=counsel
         )
         groups = defaultdict(list)
