@@ -228,9 +228,11 @@ class _Chunk:
         parties = [f"party__{name}" for name in PARTY_COLUMNS]
         organisations = {f"organisation__{name}": f"organisation__{name}" for name in PARTY_COLUMNS}
         counsel = _array(
-            self.sources["counsel"], JSONObject(name="name", **organisations), "name", key="participation_id"
+            self.sources["counsel"], JSONObject(name="name", **organisations), "name", "pk", key="participation_id"
         )
-        participations = self._rows("participations", case_id__in=self.ids)
+        # Ordered as the models order them, and by key among equals (two parties of one name), so a record
+        # does not change with the query plan.
+        participations = self._rows("participations", case_id__in=self.ids).order_by("role", "party__name", "pk")
         # Naming the parties too keeps PostgreSQL from reading every party to join a few hundred of them.
         rows = participations.filter(party__in=participations.values("party_id")).values(
             "case_id", "role", "note", *parties, counsel_array=counsel
