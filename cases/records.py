@@ -1,9 +1,9 @@
 """Case records: the one representation of a public case that the API, the exports and the open-data dump share.
 
 A record is built from `values()` rows of the published-only querysets `selectors.public_record_rows()` hands
-out, a chunk of cases at a time with one query per related table: no model instances and no serializer fields,
-which cost a hundred times more than the data. The output is exactly what `CaseSerializer`, kept as the API's
-schema, would give (tests/test_records.py holds the two equal).
+out, a chunk of cases at a time in a few queries (lists come as arrays PostgreSQL builds with their parent
+rows): no model instances and no serializer fields, which cost many times more than the data. The output is
+exactly what `CaseSerializer`, kept as the API's schema, would give (tests/test_records.py holds them equal).
 """
 
 import functools
@@ -166,7 +166,7 @@ def _country(code):
 
 
 class _Chunk:
-    """The records of a chunk of case rows: one query per related table the asked-for fields show."""
+    """The records of a chunk of case rows: a query or two for each of parties, proceedings and challenges asked."""
 
     def __init__(self, rows, links, fields):
         self.rows = rows
