@@ -8,6 +8,7 @@ exactly what `CaseSerializer`, kept as the API's schema, would give (tests/test_
 
 import functools
 import itertools
+import json
 from collections import defaultdict
 
 from django.conf import settings
@@ -96,7 +97,29 @@ def case_rows(cases, fields=None):
 def _array(rows, value, *order, key="case_id"):
     """Return an array of value (a column or a JSON object) of rows of the outer row, in order, for values()."""
     rows = rows.filter(**{key: OuterRef("pk")}).order_by(*order)
-    return ArraySubquery(rows.values(item=value) if not isinstance(value, str) else rows.values(value))
+    column = isinstance(value, str)
+    return ListSubquery(rows.values(item=F(value) if column else value), objects=not column)
+
+
+class ListSubquery(ArraySubquery):
+    """The single column `item` of a subquery's rows as a list: PostgreSQL's ARRAY(), SQLite's JSON array.
+
+    `objects` says the items are JSON objects (JSONObject), which SQLite must parse to nest.
+    """
+
+    def __init__(self, queryset, *, objects=False):
+        super().__init__(queryset)
+        self.objects = objects
+
+    def as_sqlite(self, compiler, connection):
+        sql, params = self.query.as_sql(compiler, connection)
+        item = 'json("item")' if self.objects else '"item"'
+        return f"(SELECT json_group_array({item}) FROM ({sql}))", params
+
+    def get_db_converters(self, connection):
+        if connection.vendor == "sqlite":
+            return [lambda value, expression, connection: json.loads(value)]
+        return super().get_db_converters(connection)
 
 
 def case_records(cases, *, base_url=None, fields=None):
