@@ -95,21 +95,31 @@ def write_dump(directory=None):
     """
     directory = Path(directory or dump_dir())
     directory.mkdir(parents=True, exist_ok=True)
-    files = {}
+    files = _manifest_files(directory)
     for name in [*FORMATS, DOCUMENTS]:
         # Read before the records: a record that changes meanwhile is noted at its older version, so it is redone.
         versions = current_versions(name)
         write = functools.partial(_write_records, chunks=record_chunks(name), versions=versions)
         records = _write_atomically(directory / name, write)
         files[name] = {"size": (directory / name).stat().st_size, "records": records}
+        # Noted at once, so /data/ serves the new file meanwhile and cases.csv copies its records from the new
+        # cases.jsonl instead of building them again.
+        manifest = json.dumps({"files": files}).encode()
+        _write_atomically(directory / MANIFEST, lambda out, manifest=manifest: out.write(manifest))
     for name, lines in LIVE_FILES.items():
         _write_atomically(directory / name, lambda out, lines=lines: out.writelines(lines()))
     count = len(files["cases.jsonl"]["records"])
     readme = render_readme(count, timezone.now()).encode()
     _write_atomically(directory / "README.md", lambda out: out.write(readme))
-    manifest = json.dumps({"files": files}).encode()
-    _write_atomically(directory / MANIFEST, lambda out: out.write(manifest))
     return count
+
+
+def _manifest_files(directory):
+    """Return the entries of the manifest in directory, {} if it has none."""
+    try:
+        return json.loads((directory / MANIFEST).read_bytes())["files"]
+    except (OSError, ValueError, KeyError):
+        return {}
 
 
 def current_versions(name):

@@ -30,10 +30,12 @@ from django.utils.translation import gettext
 from .models import (
     Case,
     CaseFacets,
+    CaseLink,
     Challenge,
     Counsel,
     Court,
     Decision,
+    DecisionIdentifier,
     Deployment,
     FacetCount,
     Filing,
@@ -41,6 +43,7 @@ from .models import (
     LegalGround,
     Participation,
     Party,
+    ProceedingNumber,
     Remedy,
     System,
     Technology,
@@ -130,6 +133,32 @@ def with_public_records(cases, fields=None, *, public=True):
     """
     prefetches = [lookup for name, lookup in _record_prefetches(public).items() if fields is None or name in fields]
     return cases.defer(None).defer(*NEVER_SHOWN).prefetch_related(None).prefetch_related(*prefetches)
+
+
+def public_record_rows():
+    """Return {relation: queryset} of the published-only rows a case record shows; cases.records reads their values.
+
+    Rows are asked for by the ids of public cases (and of the public proceedings, decisions and challenges
+    read from these), so only what hangs off a published case is read; filings, hearings, decisions and
+    related cases carry their own public scope, and a remedy's private note is never asked for.
+    """
+    return {
+        "technologies": Case.technologies.through.objects.all(),
+        "grounds": Case.grounds.through.objects.all(),
+        "related_cases": Case.related_cases.through.objects.filter(to_case__in=Case.objects.public()),
+        "links": CaseLink.objects.all(),
+        "participations": Participation.objects.all(),
+        "counsel": Counsel.objects.all(),
+        "proceedings": Proceeding.objects.public(),
+        "courts": public_courts(),
+        "numbers": ProceedingNumber.objects.all(),
+        "filings": Filing.objects.public(),
+        "hearings": Hearing.objects.public(),
+        "decisions": Decision.objects.public(),
+        "identifiers": DecisionIdentifier.objects.all(),
+        "challenges": Challenge.objects.all(),
+        "remedies": Remedy.objects.all(),
+    }
 
 
 def public_case_detail(slug):

@@ -70,14 +70,12 @@ def _after_commit(case_id):
 
 def public_digest(case_id):
     """Return a fingerprint of the case's public record, or "" if the case is not public."""
-    from ..api.serializers import CaseSerializer
     from ..models import Case
-    from ..selectors import with_public_records
+    from ..records import case_records
 
-    case = with_public_records(Case.objects.public()).filter(pk=case_id).first()
-    if case is None:
+    record = next(case_records(Case.objects.public().filter(pk=case_id), base_url=""), None)
+    if record is None:
         return ""
-    record = CaseSerializer(case, context={"base_url": ""}).data
     return hashlib.sha256(json.dumps(record, sort_keys=True, cls=DjangoJSONEncoder).encode()).hexdigest()
 
 

@@ -1,7 +1,9 @@
-"""Public representations of cases and what hangs off them; the API and every export share them.
+"""Public representations of cases and what hangs off them, and the API's schema.
 
-Serializers read only what `cases.selectors` loaded: `public_proceedings`, `public_filings`,
-`public_hearings` and `public_decisions` hold nothing draft, confidential or private.
+Case records themselves are built by `cases.records` (the API, exports and the dump share it); CaseSerializer
+describes them for the OpenAPI schema and tests/test_records.py holds the two equal. Serializers read only what
+`cases.selectors` loaded: `public_proceedings`, `public_filings`, `public_hearings` and `public_decisions` hold
+nothing draft, confidential or private.
 """
 
 import datetime
@@ -13,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import records
 from ..models import (
     Case,
     CaseLink,
@@ -288,29 +291,7 @@ class CaseSerializer(SelectableFieldsMixin, CountryFieldMixin, serializers.Model
 
     class Meta:
         model = Case
-        fields = [
-            "slug",
-            "url",
-            "title",
-            "title_ru",
-            "original_title",
-            "summary",
-            "summary_ru",
-            "description",
-            "country",
-            "status",
-            "outcome",
-            "filed_on",
-            "last_activity_on",
-            "published_at",
-            "technologies",
-            "grounds",
-            "parties",
-            "proceedings",
-            "links",
-            "related_cases",
-            "challenges",
-        ]
+        fields = records.FIELDS
 
     def get_related_cases(self, case) -> list[str]:
         return [other.slug for other in case.public_related]

@@ -17,8 +17,9 @@ from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
-from .. import exports, selectors
+from .. import exports, records, selectors
 from ..filters import Q_MAX_LENGTH, CaseFilter
 from ..models import Deployment, DocumentText, System, Vendor
 from ..search import search_pages
@@ -144,11 +145,18 @@ class CaseViewSet(PublicViewSet):
     control_parameters = {"format", "fields"}
 
     def get_queryset(self):
-        # Prefetch only what the asked-for fields show.
-        return selectors.with_public_records(selectors.public_cases(), fields=self.selected_fields())
+        return selectors.public_cases()
 
-    def get_serializer(self, *args, **kwargs):
-        return super().get_serializer(*args, fields=self.selected_fields(), **kwargs)
+    def filter_queryset(self, queryset):
+        if self.action == "list" and self.request.query_params.keys().isdisjoint(self.filterset_class.base_filters):
+            # No filter asked for: building the FilterSet's form and choices would cost more than the page's rows.
+            return StrictOrderingFilter().filter_queryset(self.request, queryset, self)
+        return super().filter_queryset(queryset)
+
+    def records(self, rows):
+        """Return the records of case rows (from records.case_rows): only the asked-for fields are read."""
+        base_url = self.request.build_absolute_uri("/").removesuffix("/")
+        return list(records.records_of_rows(rows, base_url=base_url, fields=self.selected_fields()))
 
     def selected_fields(self):
         """Return the fields named by `fields=`, or None for all; unknown names give 400."""
@@ -169,7 +177,17 @@ class CaseViewSet(PublicViewSet):
                     "limit": error.limit,
                 }
                 raise ValidationError({"format": [message]}) from None
-        return super().list(request, *args, **kwargs)
+        # The serializer is the schema; records are built without its per-field machinery.
+        cases = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(records.case_rows(cases, self.selected_fields()))
+        return self.get_paginated_response(self.records(page))
+
+    def retrieve(self, request, *args, **kwargs):
+        cases = self.get_queryset().filter(slug=kwargs[self.lookup_field])
+        found = self.records(records.case_rows(cases, self.selected_fields()))
+        if not found:
+            raise Http404
+        return Response(found[0])
 
 
 ENTITY_RESPONSES = {400: BAD_REQUEST, 429: THROTTLED}
