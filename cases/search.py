@@ -11,16 +11,20 @@ too, so Попова finds Popova and NtechLab finds НтехЛаб. Other datab
 case-insensitive substring search.
 """
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery, TextField, Value
+from django.db import connection, models
+from django.db.models import BigIntegerField, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from .models import Case, Challenge, Decision
+from .selectors import among
 from .transliteration import search_key
 
 CONFIGS = ("english", "russian", "simple")
 MAX_QUERY_CHARS = 200
+# How many of a search's matches get the full relevance rank, per kind of match (see best_matches).
+RANKED_MATCHES = 200
 # What the plain substring search scans where there is no full-text index (SQLite).
 FALLBACK_FIELDS = (
     "title",
@@ -177,40 +181,92 @@ def _best_page_rank(hits, query):
     return best
 
 
-def rank_cases(queryset, text, *, pages=None):
-    """Annotate each case in queryset with its `rank` for text, matching or not (PostgreSQL only).
+def _full_rank(text, pages):
+    """Return the relevance of a case for text: its own rank plus its best page's among pages, if given."""
+    # Cases carry transliteration keys (Попова finds Popova); document pages do not.
+    rank = Coalesce(SearchRank(F("search_vector"), search_query(text, transliterated=True)), 0.0)
+    if pages is None:
+        return rank
+    return rank + _best_page_rank(search_pages(pages, text), search_query(text))
 
-    Its best page among `pages` (DocumentPage rows) adds to its rank, so one long document cannot outweigh a
-    case whose title matches.
+
+def best_matches(queryset, text, *, pages=None):
+    """Return the ids of at most 2 × RANKED_MATCHES matching cases in queryset, most relevant first (PostgreSQL only).
+
+    Ranking reads each case's search vector and each of its matching pages' vectors, and a common word matches
+    half the cases and hundreds of thousands of pages: too many to rank for one page of results. So only
+    candidates get the full rank (own rank plus best page, as rank_cases describes): the RANKED_MATCHES cases whose
+    own vector ranks best (the vectors are small and stored inline, and titles weigh most, so every case
+    with the word in its title is a candidate before any that only mentions it in a document), and the cases
+    of the first RANKED_MATCHES matching pages the document index yields. When a search matches fewer cases and
+    pages than that, the order is exact; beyond, a case matched only through its documents may be missed
+    among candidates, and the matches past the candidates follow in title order.
     """
     text = text[:MAX_QUERY_CHARS]
-    # Cases carry transliteration keys (Попова finds Popova); document pages do not.
-    rank = SearchRank(F("search_vector"), search_query(text, transliterated=True))
+    query = index_query(text)
+    if query is None:
+        return []
+    own = (
+        queryset.filter(search_vector=query)
+        .annotate(own_rank=SearchRank(F("search_vector"), search_query(text, transliterated=True)))
+        .order_by("-own_rank", "pk")
+        .values("pk")[:RANKED_MATCHES]
+    )
+    candidates = own
+    if pages is not None:
+        found = search_pages(pages, text).with_case_id().filter(case_id__in=queryset.order_by().values("pk"))
+        candidates = own.union(found.order_by().values("case_id")[:RANKED_MATCHES])
+    ranked = Case.objects.filter(pk__in=candidates).annotate(rank=_full_rank(text, pages))
+    return list(ranked.order_by("-rank", "title", "pk").values_list("pk", flat=True))
+
+
+class _Position(Func):
+    """`array_position(array, value)`: where value is in array, from 1."""
+
+    function = "array_position"
+    output_field = IntegerField()
+
+
+def rank_cases(queryset, text, *, pages=None):
+    """Annotate each case in queryset with its `rank` for text, matching or not: higher is better (PostgreSQL only).
+
+    A case's relevance is its own rank plus its best page's among `pages` (DocumentPage rows), so one long
+    document cannot outweigh a case whose title matches. Only best_matches' candidates are ranked; every
+    other case gets 0 (so a list sorted by `-rank, title` shows them in title order after the ranked ones).
+    """
+    best = best_matches(queryset, text, pages=pages)
+    if not best:
+        return queryset.annotate(rank=Value(0))
+    ids = Value(best, output_field=ArrayField(BigIntegerField()))
+    # Only the ranked few look up their place; the ANY is a hash lookup for every other case.
+    place = Value(len(best) + 1) - _Position(ids, F("pk"))
+    return queryset.annotate(rank=models.Case(models.When(among("pk", best), then=place), default=Value(0)))
+
+
+def matching_cases(text, *, pages=None):
+    """Return a values("pk") queryset of the cases matching text, or of their pages among `pages` (PostgreSQL)."""
+    # The same matches as search_query(text, transliterated=True), which ranks them, but estimated right.
+    query = index_query(text[:MAX_QUERY_CHARS])
+    found = Case.objects.filter(search_vector=query) if query is not None else Case.objects.none()
     if pages is None:
-        return queryset.annotate(rank=rank)
-    return queryset.annotate(rank=Coalesce(rank, 0.0) + _best_page_rank(search_pages(pages, text), search_query(text)))
+        return found.order_by().values("pk")
+    # One set of ids, not "matches OR in the pages' cases": under OR, PostgreSQL checks each case against the
+    # pages' cases one by one once they outgrow work_mem, where a set can be joined at any size.
+    matches = found.order_by().values("pk")
+    return matches.union(search_pages(pages, text).with_case_id().order_by().values("case_id"))
 
 
 def search_cases(queryset, text, *, pages=None):
-    """Filter queryset to cases matching text; on PostgreSQL also annotate `rank`.
+    """Filter queryset to cases matching text; on PostgreSQL also annotate `rank` (see rank_cases).
 
     `pages` (DocumentPage rows, e.g. only public ones) also makes a case match when one of its pages does,
-    and adds to its rank (see rank_cases).
+    and adds to its rank.
     """
     text = text[:MAX_QUERY_CHARS]
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        # The same matches as search_query(text, transliterated=True), which ranks them, but estimated right.
-        query = index_query(text)
-        found = Case.objects.filter(search_vector=query) if query is not None else Case.objects.none()
-        if pages is None:
-            return rank_cases(queryset.filter(pk__in=found.values("pk")), text)
-        # One set of ids, not "matches OR in the pages' cases": under OR, PostgreSQL checks each case against the
-        # pages' cases one by one once they outgrow work_mem, where a set can be joined at any size.
-        matches = found.order_by().values("pk")
-        matches = matches.union(search_pages(pages, text).with_case_id().order_by().values("case_id"))
-        return rank_cases(queryset.filter(pk__in=matches), text, pages=pages)
+        return rank_cases(queryset.filter(pk__in=matching_cases(text, pages=pages)), text, pages=pages)
     # A confidential decision's citation must not find its case.
     matches = Q(proceedings__decisions__is_public=True, proceedings__decisions__identifiers__value__icontains=text)
     for field in FALLBACK_FIELDS:
