@@ -14,8 +14,7 @@ case-insensitive substring search.
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models
-from django.db.models import BigIntegerField, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery, TextField, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import BigIntegerField, F, Func, IntegerField, Prefetch, Q, TextField, Value
 
 from .models import Case, Challenge, Decision
 from .selectors import among
@@ -23,8 +22,11 @@ from .transliteration import search_key
 
 CONFIGS = ("english", "russian", "simple")
 MAX_QUERY_CHARS = 200
-# How many of a search's matches get the full relevance rank, per kind of match (see best_matches).
-RANKED_MATCHES = 200
+# How many of a search's matching cases, per kind, and matching pages are ranked (see best_matches).
+RANKED_MATCHES = 100
+RANKED_PAGES = 500
+# The order of the public list by latest activity, read off its index (case_public_activity_idx).
+RECENT = (F("last_activity_on").desc(nulls_last=True), "title", "pk")
 # What the plain substring search scans where there is no full-text index (SQLite).
 FALLBACK_FIELDS = (
     "title",
@@ -42,7 +44,7 @@ FALLBACK_FIELDS = (
 
 
 def _documents(case):
-    """Return (weight, text, configs) triples to index for case, most important first."""
+    """Return (weight, text, configs) triples to index for case, most important first: its titles first."""
     names = []
     for participation in case.participations.all():
         names += [participation.party.name, participation.party.name_ru]
@@ -77,9 +79,9 @@ def _challenge_names(challenge):
     return names
 
 
-def _vector(case):
+def _vector(documents):
     vector = None
-    for weight, text, configs in _documents(case):
+    for weight, text, configs in documents:
         for config in configs:
             part = SearchVector(Value(text, output_field=TextField()), config=config, weight=weight)
             vector = part if vector is None else vector + part
@@ -115,8 +117,11 @@ def refresh_search_vectors(case_ids, batch_size=200):
         .only("pk", "title", "title_ru", "original_title", "summary", "summary_ru")
     )
     for case in cases:
-        case.search_vector = _vector(case)
-    Case.objects.bulk_update(cases, ["search_vector"], batch_size=batch_size)
+        documents = _documents(case)
+        case.search_vector = _vector(documents)
+        # The titles come first (migration 0012 computes the same vector in SQL).
+        case.title_vector = _vector(documents[:1])
+    Case.objects.bulk_update(cases, ["search_vector", "title_vector"], batch_size=batch_size)
 
 
 def refresh_all_search_vectors(chunk_size=500):
@@ -166,58 +171,43 @@ def search_pages(pages, text):
     return pages.filter(text__icontains=text)
 
 
-def _best_page_rank(hits, query):
-    """Return the rank of the case's best page among hits, or 0.
-
-    The page's case is reached through its filing or its decision apart: each path follows indexed foreign
-    keys from the case, where one "filing's or decision's case" column would make PostgreSQL read every
-    document of every case for each case it ranks.
-    """
-    best = None
-    for owner in ("filing", "decision"):
-        pages = hits.filter(**{f"document__{owner}__proceeding__case_id": OuterRef("pk")})
-        rank = pages.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank").values("rank")[:1]
-        best = Coalesce(Subquery(rank), 0.0) if best is None else Greatest(best, Coalesce(Subquery(rank), 0.0))
-    return best
-
-
-def _full_rank(text, pages):
-    """Return the relevance of a case for text: its own rank plus its best page's among pages, if given."""
-    # Cases carry transliteration keys (Попова finds Popova); document pages do not.
-    rank = Coalesce(SearchRank(F("search_vector"), search_query(text, transliterated=True)), 0.0)
-    if pages is None:
-        return rank
-    return rank + _best_page_rank(search_pages(pages, text), search_query(text))
-
-
 def best_matches(queryset, text, *, pages=None):
-    """Return the ids of at most 2 × RANKED_MATCHES matching cases in queryset, most relevant first (PostgreSQL only).
+    """Return the ids of the matching cases in queryset that are ranked, most relevant first (PostgreSQL only).
 
-    Ranking reads each case's search vector and each of its matching pages' vectors, and a common word matches
-    half the cases and hundreds of thousands of pages: too many to rank for one page of results. So only
-    candidates get the full rank (own rank plus best page, as rank_cases describes): the RANKED_MATCHES cases whose
-    own vector ranks best (the vectors are small and stored inline, and titles weigh most, so every case
-    with the word in its title is a candidate before any that only mentions it in a document), and the cases
-    of the first RANKED_MATCHES matching pages the document index yields. When a search matches fewer cases and
-    pages than that, the order is exact; beyond, a case matched only through its documents may be missed
-    among candidates, and the matches past the candidates follow in title order.
+    A case's relevance is its own rank plus that of its best page among `pages` (DocumentPage rows): a page's
+    words weigh least (D), so one long document cannot outweigh a case whose title matches. Ranking reads each
+    ranked case's search vector and each ranked page's (TOASTed) vector, and a common word matches half the
+    cases and hundreds of thousands of pages: too many to rank for one page of results. So only candidates
+    are ranked: the RANKED_MATCHES cases whose titles rank best (from their small, GIN-indexed title vectors,
+    so every title match is considered), the RANKED_MATCHES most recently active matches, and the cases of the
+    first RANKED_PAGES matching pages the document index yields, whose ranks are their best pages among those.
+    When a search matches fewer cases and pages than that, the order is exact. Beyond, it is approximate: a
+    case matched only by its summary, parties or documents is ranked only if it is recent or its pages come
+    first, and a page further on adds nothing to its case's rank.
     """
     text = text[:MAX_QUERY_CHARS]
     query = index_query(text)
     if query is None:
         return []
-    own = (
-        queryset.filter(search_vector=query)
-        .annotate(own_rank=SearchRank(F("search_vector"), search_query(text, transliterated=True)))
-        .order_by("-own_rank", "pk")
+    rank_query = search_query(text, transliterated=True)
+    titled = (
+        queryset.filter(title_vector=query)
+        .annotate(title_rank=SearchRank(F("title_vector"), rank_query))
+        .order_by("-title_rank", "pk")
         .values("pk")[:RANKED_MATCHES]
     )
-    candidates = own
+    recent = queryset.filter(search_vector=query).order_by(*RECENT).values("pk")[:RANKED_MATCHES]
+    own = Case.objects.filter(pk__in=titled.union(recent)).annotate(rank=SearchRank(F("search_vector"), rank_query))
+    ranks = dict(own.values_list("pk", "rank"))
     if pages is not None:
         found = search_pages(pages, text).with_case_id().filter(case_id__in=queryset.order_by().values("pk"))
-        candidates = own.union(found.order_by().values("case_id")[:RANKED_MATCHES])
-    ranked = Case.objects.filter(pk__in=candidates).annotate(rank=_full_rank(text, pages))
-    return list(ranked.order_by("-rank", "title", "pk").values_list("pk", flat=True))
+        found = found.annotate(rank=SearchRank(F("search_vector"), search_query(text))).order_by()
+        best = {}
+        for case_id, rank in found.values_list("case_id", "rank")[:RANKED_PAGES]:
+            best[case_id] = max(rank, best.get(case_id, 0.0))
+        for case_id, rank in best.items():
+            ranks[case_id] = ranks.get(case_id, 0.0) + rank
+    return sorted(ranks, key=lambda pk: (-ranks[pk], pk))
 
 
 class _Position(Func):
@@ -230,9 +220,8 @@ class _Position(Func):
 def rank_cases(queryset, text, *, pages=None):
     """Annotate each case in queryset with its `rank` for text, matching or not: higher is better (PostgreSQL only).
 
-    A case's relevance is its own rank plus its best page's among `pages` (DocumentPage rows), so one long
-    document cannot outweigh a case whose title matches. Only best_matches' candidates are ranked; every
-    other case gets 0 (so a list sorted by `-rank, title` shows them in title order after the ranked ones).
+    Only best_matches' candidates are ranked; every other case gets 0, so a list sorted by `-rank, title`
+    shows them in title order after the ranked ones.
     """
     best = best_matches(queryset, text, pages=pages)
     if not best:

@@ -50,8 +50,8 @@ from .models.documents import DocumentPage, DocumentText
 from .models.proceedings import Proceeding
 
 # Long or internal columns no list shows; records (API, exports) load the long text they show back.
-LIST_DEFERRED = ("search_vector", "internal_notes", "description", "original_title")
-NEVER_SHOWN = ("search_vector", "internal_notes")
+LIST_DEFERRED = ("search_vector", "title_vector", "internal_notes", "description", "original_title")
+NEVER_SHOWN = ("search_vector", "title_vector", "internal_notes")
 
 
 def public_cases():
@@ -75,9 +75,7 @@ def _proceedings(public=True):
             with_public_appeals_to("court__appeals_to"),
             Prefetch(
                 "filings",
-                queryset=scope(Filing)
-                .select_related("filed_by__party", "document_text")
-                .order_by("filed_on", "pk"),
+                queryset=scope(Filing).select_related("filed_by__party", "document_text").order_by("filed_on", "pk"),
                 to_attr="public_filings",
             ),
             Prefetch("hearings", queryset=scope(Hearing).order_by("starts_at", "pk"), to_attr="public_hearings"),
@@ -611,8 +609,10 @@ def public_system_challenges(system):
 
 def public_deployment_challenges(deployment):
     """Return what published cases challenge of a deployment, oldest case first."""
-    return public_challenges().filter(deployment=deployment).order_by(
-        F("case__filed_on").asc(nulls_last=True), "case__title", "pk"
+    return (
+        public_challenges()
+        .filter(deployment=deployment)
+        .order_by(F("case__filed_on").asc(nulls_last=True), "case__title", "pk")
     )
 
 

@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("require_postgres")
 def few_ranked(monkeypatch):
     """Rank only two candidates of each kind, so a handful of cases stands for a search matching thousands."""
     monkeypatch.setattr(search, "RANKED_MATCHES", 2)
+    monkeypatch.setattr(search, "RANKED_PAGES", 2)
 
 
 def indexed_case(**fields):
@@ -25,7 +26,7 @@ def indexed_case(**fields):
 
 
 def listed(client, **params):
-    return [case.title for case in client.get(reverse("cases:case_list"), params).context["page"].object_list]
+    return list(client.get(reverse("cases:case_list"), params).context["page"].object_list)
 
 
 def test_a_title_match_is_ranked_first_among_more_matches_than_are_ranked(client, upload_document, few_ranked):
@@ -34,12 +35,13 @@ def test_a_title_match_is_ranked_first_among_more_matches_than_are_ranked(client
     upload_document(b"The zebra crossing. " * 50, case=indexed_case(title="A document"))
     indexed_case(title="Zebra crossings in Moscow", summary="Cameras at every zebra crossing.")
 
-    titles = listed(client, q="zebra")
+    cases = listed(client, q="zebra")
 
-    assert titles[0] == "Zebra crossings in Moscow"
+    assert cases[0].title == "Zebra crossings in Moscow"
     # Every match is listed once, the unranked ones after the ranked, in title order.
-    assert sorted(titles) == sorted(Case.objects.values_list("title", flat=True))
-    assert titles[3:] == sorted(titles[3:])
+    assert sorted(case.title for case in cases) == sorted(Case.objects.values_list("title", flat=True))
+    unranked = [case.title for case in cases if not case.rank]
+    assert unranked and unranked == sorted(unranked) == [case.title for case in cases[-len(unranked) :]]
 
 
 def test_ranking_is_among_the_cases_the_other_filters_leave(client, few_ranked):
@@ -49,7 +51,7 @@ def test_ranking_is_among_the_cases_the_other_filters_leave(client, few_ranked):
         indexed_case(title=f"B mention {n}", summary="A zebra crossing.", country="GB")
     indexed_case(title="Zebra crossings in London", country="GB")
 
-    assert listed(client, q="zebra", country="GB")[0] == "Zebra crossings in London"
+    assert listed(client, q="zebra", country="GB")[0].title == "Zebra crossings in London"
 
 
 def test_search_cases_ranks_the_candidates_and_keeps_every_match(few_ranked):
@@ -62,4 +64,5 @@ def test_search_cases_ranks_the_candidates_and_keeps_every_match(few_ranked):
 
     assert ranked[0] == best
     assert len(ranked) == 6
-    assert ranked[0].rank > ranked[2].rank == ranked[-1].rank == 0
+    # The title match, and the two most recently active matches, are ranked; the others are not.
+    assert ranked[0].rank > ranked[2].rank > ranked[3].rank == ranked[-1].rank == 0
