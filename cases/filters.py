@@ -13,7 +13,7 @@ from django_countries import countries
 from . import selectors
 from .models import Case, Challenge, Court, Participation, Proceeding
 from .models.base import Result
-from .search import matching_cases, rank_cases, search_cases
+from .search import matching_ids, rank_cases, search_cases
 
 YEAR_CHOICES = [(str(year), str(year)) for year in range(1950, 2101)]
 Q_MAX_LENGTH = 500
@@ -119,8 +119,7 @@ class CaseFilter(filters.FilterSet):
         # Match once through the search index and keep the ids: the page's count and rows then read those cases
         # by primary key, instead of joining the matches to every public case twice more. Ranking waits until
         # every filter has applied (filter_queryset), so the ranked few are among the cases listed.
-        matches = Case.objects.public().filter(pk__in=matching_cases(text, pages=pages)).order_by()
-        ids = list(matches.values_list("pk", flat=True))
+        ids = matching_ids(text, pages=pages)
         self.search_ids = ids  # the facet counts count within them too
         return queryset.filter(selectors.among("pk", ids))
 
