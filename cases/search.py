@@ -16,7 +16,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models, transaction
 from django.db.models import BigIntegerField, F, Func, IntegerField, Prefetch, Q, TextField, Value
 
-from .models import Case, Challenge, Decision
+from .models import Case, Challenge, Decision, DocumentPage
 from .selectors import among
 from .transliteration import search_key
 
@@ -180,7 +180,8 @@ def best_matches(queryset, text, *, pages=None):
     cases and hundreds of thousands of pages: too many to rank for one page of results. So only candidates
     are ranked: the RANKED_MATCHES cases whose titles rank best (from their small, GIN-indexed title vectors,
     so every title match is considered), the RANKED_MATCHES most recently active matches, and the cases of the
-    first RANKED_PAGES matching pages the document index yields, whose ranks are their best pages among those.
+    first RANKED_PAGES matching pages the document index yields (those of them that are public and in queryset),
+    whose ranks are their best pages among those.
     When a search matches fewer cases and pages than that, the order is exact. Beyond, it is approximate: a
     case matched only by its summary, parties or documents is ranked only if it is recent or its pages come
     first, and a page further on adds nothing to its case's rank.
@@ -200,10 +201,13 @@ def best_matches(queryset, text, *, pages=None):
     own = Case.objects.filter(pk__in=titled.union(recent)).annotate(rank=SearchRank(F("search_vector"), rank_query))
     ranks = dict(own.values_list("pk", "rank"))
     if pages is not None:
-        found = search_pages(pages, text).with_case_id().filter(case_id__in=queryset.order_by().values("pk"))
+        # The first pages the index yields, of any document, then those of them `pages` and queryset allow: asked
+        # in one statement, PostgreSQL would join every public document to its case before taking the first few.
+        first = list(search_pages(DocumentPage.objects.order_by(), text).values_list("pk", flat=True)[:RANKED_PAGES])
+        found = pages.filter(pk__in=first).with_case_id().filter(case_id__in=queryset.order_by().values("pk"))
         found = found.annotate(rank=SearchRank(F("search_vector"), search_query(text))).order_by()
         best = {}
-        for case_id, rank in found.values_list("case_id", "rank")[:RANKED_PAGES]:
+        for case_id, rank in found.values_list("case_id", "rank"):
             best[case_id] = max(rank, best.get(case_id, 0.0))
         for case_id, rank in best.items():
             ranks[case_id] = ranks.get(case_id, 0.0) + rank
