@@ -15,6 +15,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models, transaction
 from django.db.models import BigIntegerField, F, Func, IntegerField, Prefetch, Q, TextField, Value
+from django.db.models.functions import Coalesce
 
 from .models import Case, Challenge, Decision, DocumentPage
 from .selectors import among
@@ -249,18 +250,32 @@ def matching_cases(text, *, pages=None):
     return matches.union(search_pages(pages, text).with_case_id().order_by().values("case_id"))
 
 
-def matching_ids(text, *, pages=None):
-    """Return the ids of the public cases matching text, or with a page among `pages` that does (PostgreSQL only)."""
-    matches = Case.objects.public().filter(pk__in=matching_cases(text, pages=pages)).order_by()
+def matching_ids(text, *, texts=None):
+    """Return the ids of the public cases matching text, or with a matching page in `texts` (PostgreSQL only).
+
+    `texts` are DocumentText rows, e.g. only public ones.
+    """
+    text = text[:MAX_QUERY_CHARS]
+    query = index_query(text)
+    if query is None:
+        return []
     # PostgreSQL costs `@@` as cheap, not knowing that it reads each row's TOASTed vector: for a word on a third
-    # of the pages it scans every page and its vector (180 ms at 10,000 pages) instead of reading the pages the
-    # GIN index lists (8 ms). Within this one statement it may only scan a table when there is no index to use.
+    # of the pages it scans every page and its vector (180 ms at 10,000 pages) instead of reading the rows the
+    # GIN index lists (8 ms). Within these statements it may only scan a table when there is no index to use.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        ids = list(matches.values_list("pk", flat=True))
+        ids = set(Case.objects.public().filter(search_vector=query).values_list("pk", flat=True))
+        if texts is not None:
+            pages = search_pages(DocumentPage.objects.order_by(), text).values_list("document_id", flat=True)
+            documents = list(pages.distinct())
         # Within an outer transaction (a test's), SET LOCAL would last until that one ends.
         cursor.execute("RESET enable_seqscan")
-    return ids
+    if texts is not None:
+        # The matching pages' documents first, then which of them are public and their cases: joined the other way
+        # round, PostgreSQL would find the case of every public document before keeping those with a match.
+        cases = Coalesce("filing__proceeding__case_id", "decision__proceeding__case_id")
+        ids.update(texts.filter(among("pk", documents)).order_by().values_list(cases, flat=True))
+    return list(ids)
 
 
 def search_cases(queryset, text, *, pages=None):
