@@ -259,18 +259,17 @@ def matching_ids(text, *, texts=None):
     query = index_query(text)
     if query is None:
         return []
-    # PostgreSQL costs `@@` as cheap, not knowing that it reads each row's TOASTed vector: for a word on a third
-    # of the pages it scans every page and its vector (180 ms at 10,000 pages) instead of reading the rows the
-    # GIN index lists (8 ms). Within these statements it may only scan a table when there is no index to use.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        ids = set(Case.objects.public().filter(search_vector=query).values_list("pk", flat=True))
-        if texts is not None:
-            pages = search_pages(DocumentPage.objects.order_by(), text).values_list("document_id", flat=True)
-            documents = list(pages.distinct())
-        # Within an outer transaction (a test's), SET LOCAL would last until that one ends.
-        cursor.execute("RESET enable_seqscan")
+    ids = set(Case.objects.public().filter(search_vector=query).values_list("pk", flat=True))
     if texts is not None:
+        pages = search_pages(DocumentPage.objects.order_by(), text).values_list("document_id", flat=True)
+        # PostgreSQL costs `@@` as cheap, not knowing that it reads each page's TOASTed vector: for a word on a
+        # third of the pages it scans every page and its vector (180 ms at 10,000 pages) instead of reading the
+        # rows the GIN index lists (8 ms). Within this statement it may only scan a table with no index to use.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            documents = list(pages.distinct())
+            # Within an outer transaction (a test's), SET LOCAL would last until that one ends.
+            cursor.execute("RESET enable_seqscan")
         # The matching pages' documents first, then which of them are public and their cases: joined the other way
         # round, PostgreSQL would find the case of every public document before keeping those with a match.
         cases = Coalesce("filing__proceeding__case_id", "decision__proceeding__case_id")
