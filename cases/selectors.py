@@ -21,8 +21,8 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
-    Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, ExtractYear
 from django.http import Http404
 from django.utils.translation import gettext
@@ -385,7 +385,9 @@ def among(field, ids):
     them, instead of being looked up one by one.
     """
     if connection.vendor == "postgresql":
-        return _AnyOf(F(field), Value(list(ids), output_field=ArrayField(BigIntegerField())))
+        # A raw parameter, which psycopg turns into an array at once: as a Value, Django would prepare each of
+        # 60,000 ids in Python first (0.6 s, for each query that reads a search's matches).
+        return _AnyOf(F(field), RawSQL("%s::bigint[]", (list(ids),), output_field=ArrayField(BigIntegerField())))
     return Q(**{f"{field}__in": ids})
 
 
