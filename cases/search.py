@@ -266,13 +266,11 @@ def matching_ids(text, *, texts=None):
     # 100,000 cases) instead of reading the rows the GIN index lists (0.1 s), and likewise every page (180 ms
     # at 10,000 pages, against 8 ms). Within these two statements it may read a table only through a bitmap.
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
         ids = set(cases)
         documents = list(pages) if texts is not None else []
         # Within an outer transaction (a test's), SET LOCAL would last until that one ends.
-        cursor.execute("RESET enable_seqscan")
-        cursor.execute("RESET enable_indexscan")
+        cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
     if texts is not None:
         # The matching pages' documents first, then which of them are public and their cases: joined the other way
         # round, PostgreSQL would find the case of every public document before keeping those with a match.
