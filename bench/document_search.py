@@ -34,11 +34,10 @@ PAGE_SIZE = 20
 def search(text):
     """Return the first page of cases matching text, their count and the snippets: the list's document search."""
     from cases.document_search import document_hits
-    from cases.models import Case
-    from cases.search import search_cases
+    from cases.filters import CaseFilter
     from cases.selectors import public_document_pages
 
-    cases = search_cases(Case.objects.public(), text, pages=public_document_pages()).order_by("-rank", "title", "pk")
+    cases = CaseFilter({"q": text}).qs
     page = list(cases[:PAGE_SIZE])
     count = cases.count()
     hits = document_hits(public_document_pages(), [case.pk for case in page], text)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Q, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.html import escape
@@ -59,17 +59,19 @@ def document_hits(pages, case_ids, text):
     if connection.vendor != "postgresql" or not case_ids or not text:
         return {}
     query = search_query(text)
-    # The documents of these cases first, through indexed keys, then their pages: not every page's case.
-    texts = DocumentText.objects.filter(
-        Q(filing__proceeding__case_id__in=case_ids) | Q(decision__proceeding__case_id__in=case_ids)
-    )
+    # The documents of these cases first, through indexed keys, then their pages by document: were the pages'
+    # documents a subquery, PostgreSQL would guess how many pages match the words, and for a common word read
+    # every page's vector instead of these few documents' pages.
+    texts = DocumentText.objects.filter(filing__proceeding__case_id__in=case_ids).values("pk")
+    texts = texts.union(DocumentText.objects.filter(decision__proceeding__case_id__in=case_ids).values("pk"))
     best = (
         pages.with_case_id()
-        .filter(document__in=texts.values("pk"), search_vector=query)
+        .filter(document__in=[row["pk"] for row in texts], search_vector=query)
         .annotate(
             place=Window(RowNumber(), partition_by=F("case_id"), order_by=SearchRank(F("search_vector"), query).desc())
         )
         .filter(place__lte=HITS_PER_CASE)
+        .order_by()
         .values_list("pk", flat=True)
     )
     # Headlines are costly: make them only for the few pages shown.

@@ -13,7 +13,7 @@ from django_countries import countries
 from . import selectors
 from .models import Case, Challenge, Court, Participation, Proceeding
 from .models.base import Result
-from .search import rank_cases, search_cases
+from .search import matching_ids, rank_cases, search_cases
 
 YEAR_CHOICES = [(str(year), str(year)) for year in range(1950, 2101)]
 Q_MAX_LENGTH = 500
@@ -117,10 +117,11 @@ class CaseFilter(filters.FilterSet):
         if connection.vendor != "postgresql":
             return search_cases(queryset, text, pages=pages)
         # Match once through the search index and keep the ids: the page's count and rows then read those cases
-        # by primary key, instead of joining the matches to every public case twice more.
-        ids = list(search_cases(Case.objects.public(), text, pages=pages).order_by().values_list("pk", flat=True))
+        # by primary key, instead of joining the matches to every public case twice more. Ranking waits until
+        # every filter has applied (filter_queryset), so the ranked few are among the cases listed.
+        ids = matching_ids(text, texts=selectors.public_document_texts())
         self.search_ids = ids  # the facet counts count within them too
-        return rank_cases(queryset.filter(selectors.among("pk", ids)), text, pages=pages)
+        return queryset.filter(selectors.among("pk", ids))
 
     def filter_linked(self, queryset, name, value):
         if not value:  # an empty queryset of choices when the filter is not used
@@ -155,6 +156,8 @@ class CaseFilter(filters.FilterSet):
         sort = data.get("sort") or (Sort.RELEVANCE if data.get("q") else Sort.ACTIVITY)
         if sort == Sort.RELEVANCE:
             # Relevance needs a search rank; without a query fall back to activity.
+            if data.get("q") and connection.vendor == "postgresql":
+                queryset = rank_cases(queryset, data["q"].strip(), pages=selectors.public_document_pages())
             if "rank" in queryset.query.annotations:
                 return queryset.order_by("-rank", "title", "pk")
             sort = Sort.ACTIVITY

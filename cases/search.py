@@ -11,16 +11,23 @@ too, so Попова finds Popova and NtechLab finds НтехЛаб. Other datab
 case-insensitive substring search.
 """
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery, TextField, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db import connection, models, transaction
+from django.db.models import BigIntegerField, F, Func, IntegerField, Prefetch, Q, TextField, Value
+from django.db.models.functions import Coalesce
 
-from .models import Case, Challenge, Decision
+from .models import Case, Challenge, Decision, DocumentPage
+from .selectors import among
 from .transliteration import search_key
 
 CONFIGS = ("english", "russian", "simple")
 MAX_QUERY_CHARS = 200
+# How many of a search's matching cases, per kind, and matching pages are ranked (see best_matches).
+RANKED_MATCHES = 100
+RANKED_PAGES = 500
+# The order of the public list by latest activity, read off its index (case_public_activity_idx).
+RECENT = (F("last_activity_on").desc(nulls_last=True), "title", "pk")
 # What the plain substring search scans where there is no full-text index (SQLite).
 FALLBACK_FIELDS = (
     "title",
@@ -38,7 +45,7 @@ FALLBACK_FIELDS = (
 
 
 def _documents(case):
-    """Return (weight, text, configs) triples to index for case, most important first."""
+    """Return (weight, text, configs) triples to index for case, most important first: its titles first."""
     names = []
     for participation in case.participations.all():
         names += [participation.party.name, participation.party.name_ru]
@@ -73,9 +80,9 @@ def _challenge_names(challenge):
     return names
 
 
-def _vector(case):
+def _vector(documents):
     vector = None
-    for weight, text, configs in _documents(case):
+    for weight, text, configs in documents:
         for config in configs:
             part = SearchVector(Value(text, output_field=TextField()), config=config, weight=weight)
             vector = part if vector is None else vector + part
@@ -111,8 +118,11 @@ def refresh_search_vectors(case_ids, batch_size=200):
         .only("pk", "title", "title_ru", "original_title", "summary", "summary_ru")
     )
     for case in cases:
-        case.search_vector = _vector(case)
-    Case.objects.bulk_update(cases, ["search_vector"], batch_size=batch_size)
+        documents = _documents(case)
+        case.search_vector = _vector(documents)
+        # The titles come first (migration 0012 computes the same vector in SQL).
+        case.title_vector = _vector(documents[:1])
+    Case.objects.bulk_update(cases, ["search_vector", "title_vector"], batch_size=batch_size)
 
 
 def refresh_all_search_vectors(chunk_size=500):
@@ -162,55 +172,124 @@ def search_pages(pages, text):
     return pages.filter(text__icontains=text)
 
 
-def _best_page_rank(hits, query):
-    """Return the rank of the case's best page among hits, or 0.
+def best_matches(queryset, text, *, pages=None):
+    """Return the ids of the matching cases in queryset that are ranked, most relevant first (PostgreSQL only).
 
-    The page's case is reached through its filing or its decision apart: each path follows indexed foreign
-    keys from the case, where one "filing's or decision's case" column would make PostgreSQL read every
-    document of every case for each case it ranks.
+    A case's relevance is its own rank plus that of its best page among `pages` (DocumentPage rows): a page's
+    words weigh least (D), so one long document cannot outweigh a case whose title matches. Ranking reads each
+    ranked case's search vector and each ranked page's (TOASTed) vector, and a common word matches half the
+    cases and hundreds of thousands of pages: too many to rank for one page of results. So only candidates
+    are ranked: the RANKED_MATCHES cases whose titles rank best (from their small, GIN-indexed title vectors,
+    so every title match is considered), the RANKED_MATCHES most recently active matches, and the cases of the
+    first RANKED_PAGES matching pages the document index yields (those of them that are public and in queryset),
+    whose ranks are their best pages among those.
+    When a search matches fewer cases and pages than that, the order is exact. Beyond, it is approximate: a
+    case matched only by its summary, parties or documents is ranked only if it is recent or its pages come
+    first, and a page further on adds nothing to its case's rank.
     """
-    best = None
-    for owner in ("filing", "decision"):
-        pages = hits.filter(**{f"document__{owner}__proceeding__case_id": OuterRef("pk")})
-        rank = pages.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank").values("rank")[:1]
-        best = Coalesce(Subquery(rank), 0.0) if best is None else Greatest(best, Coalesce(Subquery(rank), 0.0))
-    return best
+    text = text[:MAX_QUERY_CHARS]
+    query = index_query(text)
+    if query is None:
+        return []
+    rank_query = search_query(text, transliterated=True)
+    titled = (
+        queryset.filter(title_vector=query)
+        .annotate(title_rank=SearchRank(F("title_vector"), rank_query))
+        .order_by("-title_rank", "pk")
+        .values("pk")[:RANKED_MATCHES]
+    )
+    recent = queryset.filter(search_vector=query).order_by(*RECENT).values("pk")[:RANKED_MATCHES]
+    own = Case.objects.filter(pk__in=titled.union(recent)).annotate(rank=SearchRank(F("search_vector"), rank_query))
+    ranks = dict(own.values_list("pk", "rank"))
+    if pages is not None:
+        # The first pages the index yields, of any document, then those of them `pages` and queryset allow: asked
+        # in one statement, PostgreSQL would join every public document to its case before taking the first few.
+        first = list(search_pages(DocumentPage.objects.order_by(), text).values_list("pk", flat=True)[:RANKED_PAGES])
+        found = pages.filter(pk__in=first).with_case_id().filter(case_id__in=queryset.order_by().values("pk"))
+        found = found.annotate(rank=SearchRank(F("search_vector"), search_query(text))).order_by()
+        best = {}
+        for case_id, rank in found.values_list("case_id", "rank"):
+            best[case_id] = max(rank, best.get(case_id, 0.0))
+        for case_id, rank in best.items():
+            ranks[case_id] = ranks.get(case_id, 0.0) + rank
+    return sorted(ranks, key=lambda pk: (-ranks[pk], pk))
+
+
+class _Position(Func):
+    """`array_position(array, value)`: where value is in array, from 1."""
+
+    function = "array_position"
+    output_field = IntegerField()
 
 
 def rank_cases(queryset, text, *, pages=None):
-    """Annotate each case in queryset with its `rank` for text, matching or not (PostgreSQL only).
+    """Annotate each case in queryset with its `rank` for text, matching or not: higher is better (PostgreSQL only).
 
-    Its best page among `pages` (DocumentPage rows) adds to its rank, so one long document cannot outweigh a
-    case whose title matches.
+    Only best_matches' candidates are ranked; every other case gets 0, so a list sorted by `-rank, title`
+    shows them in title order after the ranked ones.
+    """
+    best = best_matches(queryset, text, pages=pages)
+    if not best:
+        return queryset.annotate(rank=Value(0))
+    ids = Value(best, output_field=ArrayField(BigIntegerField()))
+    # Only the ranked few look up their place; the ANY is a hash lookup for every other case.
+    place = Value(len(best) + 1) - _Position(ids, F("pk"))
+    return queryset.annotate(rank=models.Case(models.When(among("pk", best), then=place), default=Value(0)))
+
+
+def matching_cases(text, *, pages=None):
+    """Return a values("pk") queryset of the cases matching text, or of their pages among `pages` (PostgreSQL)."""
+    # The same matches as search_query(text, transliterated=True), which ranks them, but estimated right.
+    query = index_query(text[:MAX_QUERY_CHARS])
+    found = Case.objects.filter(search_vector=query) if query is not None else Case.objects.none()
+    if pages is None:
+        return found.order_by().values("pk")
+    # One set of ids, not "matches OR in the pages' cases": under OR, PostgreSQL checks each case against the
+    # pages' cases one by one once they outgrow work_mem, where a set can be joined at any size.
+    matches = found.order_by().values("pk")
+    return matches.union(search_pages(pages, text).with_case_id().order_by().values("case_id"))
+
+
+def matching_ids(text, *, texts=None):
+    """Return the ids of the public cases matching text, or with a matching page in `texts` (PostgreSQL only).
+
+    `texts` are DocumentText rows, e.g. only public ones.
     """
     text = text[:MAX_QUERY_CHARS]
-    # Cases carry transliteration keys (Попова finds Popova); document pages do not.
-    rank = SearchRank(F("search_vector"), search_query(text, transliterated=True))
-    if pages is None:
-        return queryset.annotate(rank=rank)
-    return queryset.annotate(rank=Coalesce(rank, 0.0) + _best_page_rank(search_pages(pages, text), search_query(text)))
+    query = index_query(text)
+    if query is None:
+        return []
+    cases = Case.objects.public().filter(search_vector=query).values_list("pk", flat=True)
+    pages = search_pages(DocumentPage.objects.order_by(), text).values_list("document_id", flat=True).distinct()
+    # PostgreSQL costs `@@` as cheap, not knowing that it decompresses each case's vector and reads each page's
+    # from TOAST: for a word in half the cases it reads every published case and tests its vector (0.8-1 s at
+    # 100,000 cases) instead of reading the rows the GIN index lists (0.1 s), and likewise every page (180 ms
+    # at 10,000 pages, against 8 ms). Within these two statements it may read a table only through a bitmap.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        ids = set(cases)
+        documents = list(pages) if texts is not None else []
+        # Within an outer transaction (a test's), SET LOCAL would last until that one ends.
+        cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+    if texts is not None:
+        # The matching pages' documents first, then which of them are public and their cases: joined the other way
+        # round, PostgreSQL would find the case of every public document before keeping those with a match.
+        case_id = Coalesce("filing__proceeding__case_id", "decision__proceeding__case_id")
+        ids.update(texts.filter(among("pk", documents)).order_by().values_list(case_id, flat=True))
+    return list(ids)
 
 
 def search_cases(queryset, text, *, pages=None):
-    """Filter queryset to cases matching text; on PostgreSQL also annotate `rank`.
+    """Filter queryset to cases matching text; on PostgreSQL also annotate `rank` (see rank_cases).
 
     `pages` (DocumentPage rows, e.g. only public ones) also makes a case match when one of its pages does,
-    and adds to its rank (see rank_cases).
+    and adds to its rank.
     """
     text = text[:MAX_QUERY_CHARS]
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        # The same matches as search_query(text, transliterated=True), which ranks them, but estimated right.
-        query = index_query(text)
-        found = Case.objects.filter(search_vector=query) if query is not None else Case.objects.none()
-        if pages is None:
-            return rank_cases(queryset.filter(pk__in=found.values("pk")), text)
-        # One set of ids, not "matches OR in the pages' cases": under OR, PostgreSQL checks each case against the
-        # pages' cases one by one once they outgrow work_mem, where a set can be joined at any size.
-        matches = found.order_by().values("pk")
-        matches = matches.union(search_pages(pages, text).with_case_id().order_by().values("case_id"))
-        return rank_cases(queryset.filter(pk__in=matches), text, pages=pages)
+        return rank_cases(queryset.filter(pk__in=matching_cases(text, pages=pages)), text, pages=pages)
     # A confidential decision's citation must not find its case.
     matches = Q(proceedings__decisions__is_public=True, proceedings__decisions__identifiers__value__icontains=text)
     for field in FALLBACK_FIELDS:

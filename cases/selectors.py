@@ -21,8 +21,8 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
-    Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
 from django.http import Http404
 from django.utils.translation import gettext
@@ -54,8 +54,8 @@ from .models.facets import facet_key
 from .models.proceedings import Proceeding
 
 # Long or internal columns no list shows; records (API, exports) load the long text they show back.
-LIST_DEFERRED = ("search_vector", "internal_notes", "description", "original_title")
-NEVER_SHOWN = ("search_vector", "internal_notes")
+LIST_DEFERRED = ("search_vector", "title_vector", "internal_notes", "description", "original_title")
+NEVER_SHOWN = ("search_vector", "title_vector", "internal_notes")
 
 
 def public_cases():
@@ -417,7 +417,9 @@ def among(field, ids):
     them, instead of being looked up one by one.
     """
     if connection.vendor == "postgresql":
-        return _AnyOf(F(field), Value(list(ids), output_field=ArrayField(BigIntegerField())))
+        # A raw parameter, which psycopg turns into an array at once: as a Value, Django would prepare each of
+        # 60,000 ids in Python first (0.6 s, for each query that reads a search's matches).
+        return _AnyOf(F(field), RawSQL("%s::bigint[]", (list(ids),), output_field=ArrayField(BigIntegerField())))
     return Q(**{f"{field}__in": ids})
 
 

@@ -108,6 +108,8 @@ class Case(models.Model):
     public_digest = models.CharField(max_length=64, blank=True, editable=False)
     public_version = models.PositiveIntegerField(default=0, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # Its titles alone (cases.search.title_vector): a few words, so a search can rank every title match quickly.
+    title_vector = SearchVectorField(null=True, editable=False)
 
     # Kept by plain updates from case_changed() and entity_changed(), never by save().
     DERIVED_FIELDS = ("public_updated_at", "public_digest", "public_version")
@@ -115,7 +117,7 @@ class Case(models.Model):
     objects = CaseQuerySet.as_manager()
     # The team decides who may edit the case: its changes are history too, as are the tags and links.
     history = AuditHistory(
-        excluded_fields=["search_vector", "updated_at", *DERIVED_FIELDS],
+        excluded_fields=["search_vector", "title_vector", "updated_at", *DERIVED_FIELDS],
         m2m_fields=["team", "technologies", "grounds", "related_cases"],
     )
 
