@@ -205,3 +205,21 @@ def test_fields_skip_the_records_not_asked_for(client, django_assert_num_queries
     with django_assert_num_queries(1):  # the page of cases only: no proceedings, parties or links
         rows = get(client, "/api/v1/cases/", fields="slug,title,country").json()["results"]
     assert [set(row) for row in rows] == [{"slug", "title", "country"}] * 3
+
+
+def test_search_filters_in_the_api_order_without_ranking(client, require_postgres):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.search import refresh_search_vector
+
+    popova, bridges, draft = dataset()
+    for case in (popova, bridges, draft):
+        refresh_search_vector(case.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/api/v1/cases/", {"q": popova.title.split()[0]}).json()
+
+    assert [case["slug"] for case in body["results"]] == [popova.slug]
+    # The API orders by `ordering`, so ranking the matches (ts_rank) would be thrown away.
+    assert not [query for query in queries if "ts_rank" in query["sql"]]

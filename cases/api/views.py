@@ -59,6 +59,10 @@ class ApiCaseFilter(CaseFilter):
 
     sort = None
 
+    def filter_queryset(self, queryset):
+        # Filter only: CaseFilter's sort would rank a search's matches for an order `ordering` then replaces.
+        return super(CaseFilter, self).filter_queryset(queryset)
+
 
 # Slug filters choose from live data, so the schema cannot list their values: document them as strings.
 for _name in ("technology", "ground", "party", "system", "vendor", "operator"):
