@@ -103,6 +103,9 @@ class CaseFilter(filters.FilterSet):
     )
     sort = filters.ChoiceFilter(label=_("Sort by"), choices=Sort.CHOICES, method="filter_sort", empty_label=None)
 
+    # Whether .qs comes in the list's order; a search's ranking is part of ordering it.
+    ordered = True
+
     class Meta:
         model = Case
         fields = []
@@ -152,6 +155,8 @@ class CaseFilter(filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
+        if not self.ordered:
+            return queryset
         data = self.form.cleaned_data
         sort = data.get("sort") or (Sort.RELEVANCE if data.get("q") else Sort.ACTIVITY)
         if sort == Sort.RELEVANCE:
@@ -162,3 +167,9 @@ class CaseFilter(filters.FilterSet):
                 return queryset.order_by("-rank", "title", "pk")
             sort = Sort.ACTIVITY
         return queryset.order_by(*Sort.ORDER_BY[sort])
+
+
+class CaseSelection(CaseFilter):
+    """The cases the list's filters select, unordered: for views that order them otherwise or only count them."""
+
+    ordered = False

@@ -20,7 +20,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from .. import exports, records, selectors
-from ..filters import Q_MAX_LENGTH, CaseFilter
+from ..filters import Q_MAX_LENGTH, CaseFilter, CaseSelection
 from ..models import Deployment, DocumentText, System, Vendor
 from ..search import search_pages
 from . import schema  # noqa: F401  (registers the OpenAPI extensions)
@@ -54,14 +54,10 @@ TEXT_PARAMETER = OpenApiParameter(
 )
 
 
-class ApiCaseFilter(CaseFilter):
-    """The public list's FilterSet; the API orders with `ordering`, so `sort` is left out."""
+class ApiCaseFilter(CaseSelection):
+    """The public list's filters; the API orders with `ordering`, so `sort` is left out."""
 
     sort = None
-
-    def filter_queryset(self, queryset):
-        # Filter only: CaseFilter's sort would rank a search's matches for an order `ordering` then replaces.
-        return super(CaseFilter, self).filter_queryset(queryset)
 
 
 # Slug filters choose from live data, so the schema cannot list their values: document them as strings.

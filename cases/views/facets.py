@@ -4,7 +4,7 @@ from django.db.models import Model, QuerySet
 from django_countries.fields import Country
 
 from ..cache import cached_public_value
-from ..filters import CaseFilter
+from ..filters import CaseSelection
 from ..models import Case, Court
 from ..models.base import Result, in_language
 from ..selectors import FACETS, facet_count, facet_counts, summary_values
@@ -62,7 +62,7 @@ def _case_filter_ids(filterset):
             ids = getattr(filterset, "search_ids", None)
         if ids is None and any(data.get(field) for field in CASE_FILTERS):
             raw = {field: filterset.data[field] for field in CASE_FILTERS if field in filterset.data}
-            ids = list(CaseFilter(raw, request=filterset.request).qs.order_by().values_list("pk", flat=True))
+            ids = list(CaseSelection(raw, request=filterset.request).qs.values_list("pk", flat=True))
         filterset._case_filter_ids = ids
     return filterset._case_filter_ids
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
 from ..cache import cache_public_page
-from ..filters import CaseFilter
+from ..filters import CaseSelection
 from ..geo.svg import MapPoint, world_map
 from ..selectors import facet_count, public_map_deployments
 from .facets import active_filters
@@ -33,7 +33,7 @@ def _point(deployment):
 @cache_public_page
 def world_map_page(request):
     """Shade each country by its published cases matching the list's filters, mark their deployments, with tables."""
-    filterset = CaseFilter(request.GET, request=request)
+    filterset = CaseSelection(request.GET, request=request)
     cases = filterset.qs  # validates the filters
     # Unfiltered, the map shows every count and deployment; filtered, only the matching cases and what they challenge.
     narrowed = cases if filterset.narrows() else None
