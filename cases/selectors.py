@@ -621,8 +621,9 @@ def public_challenges():
 
 def public_deployments():
     """Return deployments challenged in a published case or published on their own."""
-    challenged = Challenge.objects.filter(case__in=Case.objects.public().values("pk")).values("deployment_id")
-    return Deployment.objects.filter(Q(is_published=True) | Q(pk__in=challenged))
+    return Deployment.objects.filter(
+        Q(is_published=True) | _in_public_case(Challenge.objects.filter(deployment=OuterRef("pk")))
+    )
 
 
 def public_map_deployments(cases=None):
@@ -642,9 +643,11 @@ def public_map_deployments(cases=None):
 
 def public_systems():
     """Return systems challenged in a published case (themselves or a deployment), or published on their own."""
-    challenged = Challenge.objects.filter(case__in=Case.objects.public().values("pk")).values("system_id")
     return System.objects.filter(
-        Q(is_published=True) | Q(pk__in=challenged) | Q(pk__in=public_deployments().values("system_id"))
+        Q(is_published=True)
+        | _in_public_case(Challenge.objects.filter(system=OuterRef("pk")))
+        | Q(pk__in=Deployment.objects.filter(is_published=True).values("system_id"))
+        | _in_public_case(Challenge.objects.filter(deployment__system=OuterRef("pk")))
     )
 
 
