@@ -20,7 +20,8 @@ from pathlib import Path
 from bench import _data, _report
 
 ROOT = Path(__file__).resolve().parent.parent
-# A rare word, a common one, an English and a Russian phrase, and words that are common apart but rare together.
+# Words of the language of judgments, common (surveillance) and less so, an English and a Russian phrase, and
+# words that are common apart but rare together; then words of the generated long tail (TAIL_RANKS).
 QUERIES = [
     "foreseeability",
     "surveillance",
@@ -28,6 +29,18 @@ QUERIES = [
     "биометрические персональные данные",
     "watchlist procurement",
 ]
+# Ranks in the generated tail (cases.fake_documents): a word on about one page in a thousand, and a rarer one.
+TAIL_RANKS = [("en", 100), ("ru", 100), ("en", 5000)]
+
+
+def queries():
+    """Return QUERIES and the tail words at TAIL_RANKS (Django must be set up)."""
+    from cases.fake_documents import ENGLISH, RUSSIAN, VOCABULARY
+
+    head = {"en": len(ENGLISH.split()), "ru": len(RUSSIAN.split())}
+    return QUERIES + [VOCABULARY[language][head[language] + rank] for language, rank in TAIL_RANKS]
+
+
 PAGE_SIZE = 20
 
 
@@ -54,7 +67,7 @@ def measure(repeat, explain):
     from django.db import connection
 
     rows = []
-    for text in QUERIES:
+    for text in queries():
         count, snippets = search(text)  # once to warm PostgreSQL's buffers, as a live server's are
         times = []
         for _ in range(repeat):
