@@ -156,7 +156,7 @@ class CaseFilter(filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if not self.ordered:
-            return queryset
+            return queryset.order_by()  # not even the model's default: the caller orders, or only counts
         data = self.form.cleaned_data
         sort = data.get("sort") or (Sort.RELEVANCE if data.get("q") else Sort.ACTIVITY)
         if sort == Sort.RELEVANCE:
