@@ -5,6 +5,7 @@ dump was written is cut out of the file as it is served, and the current records
 published ones are appended, so unpublishing takes effect at once without waiting for the nightly rebuild.
 """
 
+import contextlib
 import datetime
 import functools
 import json
@@ -96,14 +97,15 @@ def write_dump(directory=None):
     directory = Path(directory or dump_dir())
     directory.mkdir(parents=True, exist_ok=True)
     files = _manifest_files(directory)
-    for name in [*FORMATS, DOCUMENTS]:
+    # The case files in one pass, each record built (or copied) once for both; then the documents.
+    for names in [list(FORMATS), [DOCUMENTS]]:
         # Read before the records: a record that changes meanwhile is noted at its older version, so it is redone.
-        versions = current_versions(name)
-        write = functools.partial(_write_records, chunks=record_chunks(name), versions=versions)
-        records = _write_atomically(directory / name, write)
-        files[name] = {"size": (directory / name).stat().st_size, "records": records}
-        # Noted at once, so /data/ serves the new file meanwhile and cases.csv copies its records from the new
-        # cases.jsonl instead of building them again.
+        versions = current_versions(names[0])
+        with _replacing([directory / name for name in names]) as outs:
+            indexes = _write_records(outs, chunks=record_chunks(names), versions=versions)
+        for name, index in zip(names, indexes, strict=True):
+            files[name] = {"size": (directory / name).stat().st_size, "records": index}
+        # Noted at once, so /data/ serves the new files meanwhile.
         manifest = json.dumps({"files": files}).encode()
         _write_atomically(directory / MANIFEST, lambda out, manifest=manifest: out.write(manifest))
     for name, lines in LIVE_FILES.items():
@@ -129,41 +131,45 @@ def current_versions(name):
     return dict(selectors.public_cases().values_list("slug", "public_version"))
 
 
-def record_chunks(name, keys=None):
-    """Yield (key, bytes) for the file name's public records, or those of keys only; a header has key None."""
-    if name == DOCUMENTS:
+def record_chunks(names, keys=None):
+    """Yield (key, [bytes for each file of names]) for the public records of the dump's files names, or those of
+    keys only; a header has key None. names are the case files (FORMATS), or the documents' file alone.
+    """
+    if names == [DOCUMENTS]:
         texts = selectors.public_document_texts()
         return _document_chunks(texts if keys is None else texts.filter(pk__in=keys))
     cases = selectors.public_cases().order_by("slug")
     cases = cases if keys is None else cases.filter(slug__in=keys)
-    return _case_chunks(cases.values_list("slug", "public_version"), FORMATS[name])
+    return _case_chunks(cases.values_list("slug", "public_version"), [FORMATS[name] for name in names])
 
 
-def _case_chunks(versions, fmt):
+def _case_chunks(versions, fmts):
     # Records still current in the previous dump are copied from it (exports.slug_texts), so a nightly rebuild
     # builds only the records that changed. The CSV header comes before any record.
-    if fmt == "csv":
-        yield None, exports.header().encode()
-    for slug, text in exports.slug_texts(versions.iterator(chunk_size=2000), fmt):
-        yield slug, (text if fmt == "csv" else text + "\n").encode()
+    yield None, [exports.header().encode() if fmt == "csv" else b"" for fmt in fmts]
+    for slug, texts in exports.slug_texts(versions.iterator(chunk_size=2000), fmts):
+        yield slug, [(text if fmt == "csv" else text + "\n").encode() for fmt, text in zip(fmts, texts, strict=True)]
 
 
 def _document_chunks(texts):
     context = {"base_url": settings.SITE_URL}
     for text in texts.prefetch_related("pages").iterator(chunk_size=100):
         record = DocumentSerializer(text, with_text=True, context=context).data
-        yield text.pk, (json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n").encode()
+        yield text.pk, [(json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n").encode()]
 
 
-def _write_records(out, *, chunks, versions):
-    """Write chunks to the binary file out; return [[key, start, end, public_version], ...]."""
-    index, position = [], 0
-    for key, data in chunks:
-        out.write(data)
-        if key is not None:
-            index.append([key, position, position + len(data), versions.get(key)])
-        position += len(data)
-    return index
+def _write_records(outs, *, chunks, versions):
+    """Write chunks to the binary files outs, one piece each; return an index of each, [[key, start, end,
+    public_version], ...]."""
+    indexes = [[] for _out in outs]
+    positions = [0 for _out in outs]
+    for key, pieces in chunks:
+        for number, (out, data) in enumerate(zip(outs, pieces, strict=True)):
+            out.write(data)
+            if key is not None:
+                indexes[number].append([key, positions[number], positions[number] + len(data), versions.get(key)])
+            positions[number] += len(data)
+    return indexes
 
 
 def _records_lines(serializer, records):
@@ -200,16 +206,31 @@ LIVE_FILES = {
 
 def _write_atomically(path, write):
     """Call write with a binary file that replaces path once complete; return what write returns."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with _replacing([path]) as (out,):
+        return write(out)
+
+
+@contextlib.contextmanager
+def _replacing(paths):
+    """Yield a binary file for each of paths; once all are written without error, they replace the paths."""
+    temporaries, outs = [], []
     try:
-        with os.fdopen(handle, "wb") as out:
-            result = write(out)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
+        for path in paths:
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+            temporaries.append(temporary)
+            outs.append(os.fdopen(handle, "wb"))
+        yield outs
+        for out in outs:
+            out.close()
+        for temporary, path in zip(temporaries, paths, strict=True):
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        for out in outs:
+            out.close()
+        for temporary in temporaries:
+            Path(temporary).unlink(missing_ok=True)
         raise
-    return result
 
 
 def render_readme(count, generated_at):
@@ -358,4 +379,4 @@ def _current_file(source, name, index, stale, fresh):
             position = end
     if fresh:
         # The CSV header (key None) is already out.
-        yield from (data for key, data in record_chunks(name, fresh) if key is not None)
+        yield from (pieces[0] for key, pieces in record_chunks([name], fresh) if key is not None)

@@ -141,56 +141,73 @@ class UnknownFields(ValueError):
 
 def case_texts(slugs, fmt, *, fields=None):
     """Yield the record of each case named in slugs [(slug, public_version)] as fmt text, in that order."""
-    return (text for _slug, text in slug_texts(slugs, fmt, fields=fields))
+    return (texts[0] for _slug, texts in slug_texts(slugs, [fmt], fields=fields))
 
 
-def slug_texts(slugs, fmt, *, fields=None):
-    """Yield (slug, record as fmt text) of each case named in slugs [(slug, public_version)], in that order.
+def slug_texts(slugs, fmts, *, fields=None):
+    """Yield (slug, [record as text in each of fmts]) of each case named in slugs [(slug, public_version)], in order.
 
     A record still current in the nightly dump is copied from it: as it is from the file of the same format,
     or parsed out of cases.jsonl and encoded again. The rest are built through the public selector a chunk at
-    a time. Cases that stopped being public meanwhile are left out.
+    a time, once for all formats. Cases that stopped being public meanwhile are left out.
     """
     copying = fields is None or not COSTLY_FIELDS.isdisjoint(fields)
-    names = [FILES[fmt]] if fields is None and fmt in FILES else []
-    names += ["cases.jsonl"] if copying and "cases.jsonl" not in names else []
-    sources = [(name, found) for name in names if (found := datadump.current_records(name))]
+    names = [FILES[fmt] for fmt in fmts if fmt in FILES] if fields is None else []
+    names += ["cases.jsonl"] if copying else []
+    sources = {name: found for name in dict.fromkeys(names) if (found := datadump.current_records(name))}
     # The slug finds each built record its place, so it is built even when not asked for.
     built_fields = None if fields is None else list(dict.fromkeys(["slug", *fields]))
     try:
         rows = iter(slugs)
         while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
-            copies = {}
+            # Texts copied as they are, then records parsed from cases.jsonl or built for the formats left.
+            texts = {}
+            records = {}
             for slug, version in chunk:
-                for name, (index, source) in sources:
-                    if index.get(slug, (0, 0, None))[2] == version:
-                        copies[slug] = (name, index[slug], source)
-                        break
-            stale = [slug for slug, _version in chunk if slug not in copies]
-            # Links as in the dump, whatever host the export was asked on.
-            records = case_records(
-                selectors.public_cases().filter(slug__in=stale), base_url=settings.SITE_URL, fields=built_fields
-            )
-            built = {record["slug"]: record for record in records}
+                for fmt in fmts:
+                    if fields is None and (text := _copy(sources, FILES.get(fmt), slug, version)) is not None:
+                        texts[slug, fmt] = text.removesuffix("\n") if fmt != "csv" else text
+                if not _complete(texts, slug, fmts) and (text := _copy(sources, "cases.jsonl", slug, version)):
+                    records[slug] = json.loads(text)
+            stale = [slug for slug, _version in chunk if slug not in records and not _complete(texts, slug, fmts)]
+            if stale:
+                # Links as in the dump, whatever host the export was asked on.
+                built = case_records(
+                    selectors.public_cases().filter(slug__in=stale), base_url=settings.SITE_URL, fields=built_fields
+                )
+                records.update((record["slug"], record) for record in built)
             for slug, _version in chunk:
-                if slug in built:
-                    record = built[slug]
-                elif slug in copies:
-                    name, (start, end, _version), source = copies[slug]
-                    source.seek(start)
-                    text = source.read(end - start).decode()
-                    if fields is None and name == FILES.get(fmt):
-                        yield slug, text.removesuffix("\n") if fmt != "csv" else text
-                        continue
-                    record = json.loads(text)
-                else:
+                record = records.get(slug)
+                if record is None and not _complete(texts, slug, fmts):
                     continue
-                if fields is not None:
+                if record is not None and fields is not None:
                     record = {name: record[name] for name in fields}
-                yield slug, encode(record, fmt, fields or FIELDS)
+                yield (
+                    slug,
+                    [
+                        texts[slug, fmt] if (slug, fmt) in texts else encode(record, fmt, fields or FIELDS)
+                        for fmt in fmts
+                    ],
+                )
     finally:
-        for _name, (_index, source) in sources:
+        for _index, source in sources.values():
             source.close()
+
+
+def _copy(sources, name, slug, version):
+    """Return the text of slug's record in the dump's file name if it is at version there, else None."""
+    if name not in sources:
+        return None
+    index, source = sources[name]
+    start, end, current = index.get(slug, (0, 0, None))
+    if current != version:
+        return None
+    source.seek(start)
+    return source.read(end - start).decode()
+
+
+def _complete(texts, slug, fmts):
+    return all((slug, fmt) in texts for fmt in fmts)
 
 
 def listed(cases):
