@@ -191,6 +191,13 @@ def _country(code):
     return countries.alpha2(code) if code else ""
 
 
+# A party's columns in a row, read as one tuple, by the prefix they have there.
+_PARTY_COLUMNS = {
+    prefix: operator.itemgetter(*(f"{prefix}{name}" for name in PARTY_COLUMNS))
+    for prefix in ("party__", "organisation__")
+}
+
+
 class _Chunk:
     """The records of a chunk of case rows: a query or two for each of parties, proceedings and challenges asked."""
 
@@ -243,17 +250,18 @@ class _Chunk:
         )
 
     def _party(self, row, prefix):
-        if row[f"{prefix}slug"] is None:
+        slug, name, name_ru, kind, country, website, description = _PARTY_COLUMNS[prefix](row)
+        if slug is None:
             return None
         return {
-            "slug": row[f"{prefix}slug"],
-            "name": row[f"{prefix}name"],
-            "name_ru": row[f"{prefix}name_ru"],
-            "kind": row[f"{prefix}kind"],
-            "country": _country(row[f"{prefix}country"]),
-            "website": row[f"{prefix}website"],
-            "description": row[f"{prefix}description"],
-            "url": self.links.party(row[f"{prefix}slug"]),
+            "slug": slug,
+            "name": name,
+            "name_ru": name_ru,
+            "kind": kind,
+            "country": _country(country),
+            "website": website,
+            "description": description,
+            "url": self.links.party(slug),
         }
 
     def _parties(self):
@@ -346,7 +354,7 @@ class _Chunk:
         rows = (
             self._of_proceedings("filings", proceeding_ids)
             .order_by("filed_on", "pk")
-            .values(
+            .values_list(
                 "id",
                 "proceeding_id",
                 "filed_on",
@@ -360,17 +368,17 @@ class _Chunk:
             )
         )
         groups = defaultdict(list)
-        for row in rows:
-            filed_by = row["filed_by_id"] and {"party": row["filed_by__party__slug"], "role": row["filed_by__role"]}
-            groups[row["proceeding_id"]].append(
+        # Tuples rather than values() dicts: ten filings a case, the commonest rows of a record.
+        for pk, proceeding_id, filed_on, kind, title, description, filed_by, party, role, document in rows:
+            groups[proceeding_id].append(
                 {
-                    "id": row["id"],
-                    "filed_on": _date(row["filed_on"]),
-                    "kind": row["kind"],
-                    "title": row["title"],
-                    "description": row["description"],
-                    "filed_by": filed_by or None,
-                    "document_url": self.links.document("filing", row["id"]) if row["document"] else None,
+                    "id": pk,
+                    "filed_on": _date(filed_on),
+                    "kind": kind,
+                    "title": title,
+                    "description": description,
+                    "filed_by": {"party": party, "role": role} if filed_by else None,
+                    "document_url": self.links.document("filing", pk) if document else None,
                 }
             )
         return groups

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from cases import datadump, exports, selectors
+from cases import datadump, exports, records, selectors
 from cases.actions.publishing import publish_case, unpublish_case
 from cases.actions.records import save_record
 from cases.models import Case
@@ -87,7 +87,7 @@ def test_list_page_offers_csv_and_json_of_the_filtered_list(client):
 def test_export_queries_do_not_grow_with_cases(django_assert_max_num_queries):
     def queries():
         with django_assert_max_num_queries(30) as captured:
-            body = "".join(exports.stream_csv(exports.case_records(selectors.public_cases())))
+            body = "".join(exports.stream_csv(records.case_records(selectors.public_cases())))
         return len(captured.captured_queries), body.count("\n")
 
     def add_cases(n):
