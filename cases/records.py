@@ -137,9 +137,11 @@ def case_records(cases, *, base_url=None, fields=None):
 def records_of_rows(rows, *, base_url=None, fields=None):
     """Yield the record of each case row (from case_rows) in rows, reading related rows CHUNK_SIZE cases at a time."""
     links = Links(settings.SITE_URL if base_url is None else base_url)
+    # The slugs of the public courts proceedings appeal to, by id (None: not public), looked up once a pass.
+    courts = {}
     rows = iter(rows)
     while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
-        yield from _Chunk(chunk, links, fields).records()
+        yield from _Chunk(chunk, links, fields, courts).records()
 
 
 class Links:
@@ -201,9 +203,12 @@ _PARTY_COLUMNS = {
 class _Chunk:
     """The records of a chunk of case rows: a query or two for each of parties, proceedings and challenges asked."""
 
-    def __init__(self, rows, links, fields):
+    def __init__(self, rows, links, fields, courts):
         self.rows = rows
         self.links = links
+        self.courts = courts
+        # Who filed what: {participation id: {party, role}}, from the parties read or read for the filings.
+        self.filers = {}
         self.fields = FIELDS if fields is None else [name for name in FIELDS if name in fields]
         self.zone = timezone.get_current_timezone()
         self.ids = [row["id"] for row in rows]
@@ -275,10 +280,11 @@ class _Chunk:
         participations = self._rows("participations").order_by("role", "party__name", "pk")
         # Naming the parties too keeps PostgreSQL from reading every party to join a few hundred of them.
         rows = participations.filter(party__in=participations.values("party_id")).values(
-            "case_id", "role", "note", *parties, counsel_array=counsel
+            "id", "case_id", "role", "note", *parties, counsel_array=counsel
         )
         groups = defaultdict(list)
         for row in rows:
+            self.filers[row["id"]] = {"party": row["party__slug"], "role": row["role"]}
             groups[row["case_id"]].append(
                 {
                     "role": row["role"],
@@ -313,9 +319,7 @@ class _Chunk:
             )
         )
         ids = [row["id"] for row in proceedings]
-        appeals_to = {row["court__appeals_to_id"] for row in proceedings} - {None}
-        # A court only drafts use stays unknown, even as the target of a public court's appeals.
-        public_courts = dict(self._rows("courts", "pk", list(appeals_to)).order_by().values_list("pk", "slug"))
+        self._find_courts({row["court__appeals_to_id"] for row in proceedings} - {None})
         filings = self._filings(ids)
         hearings = self._hearings(ids)
         decisions = self._decisions(ids)
@@ -332,7 +336,7 @@ class _Chunk:
                         "country": _country(row["court__country"]),
                         "level": row["court__level"],
                         "timezone": row["court__timezone"],
-                        "appeals_to": public_courts.get(row["court__appeals_to_id"]),
+                        "appeals_to": self.courts.get(row["court__appeals_to_id"]),
                         "url": self.links.court(row["court__slug"]),
                     },
                     "docket_number": row["docket_number"],
@@ -350,6 +354,19 @@ class _Chunk:
             )
         return groups
 
+    def _find_courts(self, ids):
+        """Note the slugs of the courts of ids that are public, None for the rest, unless noted already."""
+        if unknown := list(ids - self.courts.keys()):
+            # A court only drafts use stays unknown, even as the target of a public court's appeals.
+            found = dict(self._rows("courts", "pk", unknown).order_by().values_list("pk", "slug"))
+            self.courts.update({pk: found.get(pk) for pk in unknown})
+
+    def _find_filers(self, ids):
+        """Note the party and role of the participations of ids, unless the parties read noted them already."""
+        if unknown := list(ids - self.filers.keys()):
+            rows = self._rows("participations", "pk", unknown).values_list("pk", "party__slug", "role")
+            self.filers.update({pk: {"party": party, "role": role} for pk, party, role in rows})
+
     def _filings(self, proceeding_ids):
         rows = (
             self._of_proceedings("filings", proceeding_ids)
@@ -362,14 +379,16 @@ class _Chunk:
                 "title",
                 "description",
                 "filed_by_id",
-                "filed_by__party__slug",
-                "filed_by__role",
                 "document",
             )
         )
+        # Filers come from the parties read: joining every filing to its participation and party cost PostgreSQL
+        # two index lookups a filing, ten filings a case.
+        rows = list(rows)
+        self._find_filers({row[6] for row in rows} - {None})
         groups = defaultdict(list)
         # Tuples rather than values() dicts: ten filings a case, the commonest rows of a record.
-        for pk, proceeding_id, filed_on, kind, title, description, filed_by, party, role, document in rows:
+        for pk, proceeding_id, filed_on, kind, title, description, filed_by, document in rows:
             groups[proceeding_id].append(
                 {
                     "id": pk,
@@ -377,7 +396,7 @@ class _Chunk:
                     "kind": kind,
                     "title": title,
                     "description": description,
-                    "filed_by": {"party": party, "role": role} if filed_by else None,
+                    "filed_by": self.filers[filed_by] if filed_by else None,
                     "document_url": self.links.document("filing", pk) if document else None,
                 }
             )

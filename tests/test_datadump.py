@@ -3,6 +3,7 @@ import io
 import json
 
 import pytest
+from django.core.management import call_command
 from django.http import FileResponse
 
 from cases import datadump, exports
@@ -145,3 +146,13 @@ def test_a_rebuild_copies_unchanged_records_and_rebuilds_changed_ones(
     assert [json.loads(line)["slug"] for line in (dump_root / "cases.jsonl").read_text().splitlines()] == sorted(
         Case.objects.public().values_list("slug", flat=True)
     )
+
+
+def test_the_command_writes_the_dump_where_asked(tmp_path):
+    popova, bridges, _ = dataset()
+    out = io.StringIO()
+    call_command("write_data_dump", directory=tmp_path / "elsewhere", stdout=out)
+    assert "2 cases" in out.getvalue()
+    lines = (tmp_path / "elsewhere" / "cases.jsonl").read_text().splitlines()
+    assert [json.loads(line)["slug"] for line in lines] == sorted([popova.slug, bridges.slug])
+    assert len(list(csv.DictReader((tmp_path / "elsewhere" / "cases.csv").open(newline="")))) == 2

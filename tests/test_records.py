@@ -6,6 +6,8 @@ import json
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from cases import records, selectors
@@ -108,3 +110,37 @@ def test_fields_read_only_their_tables(django_assert_num_queries):
         list(records.case_records(selectors.public_cases(), fields=["slug", "title", "country"]))
     with django_assert_num_queries(2):  # cases, then parties with their counsel
         list(records.case_records(selectors.public_cases(), fields=["parties"]))
+
+
+@pytest.mark.parametrize("fields", [None, ["slug", "proceedings"]])
+def test_filers_are_named_from_the_parties_read_or_read_for_the_filings(fields, django_assert_num_queries):
+    case = factories.case(published=True, title="Filed")
+    own = factories.participation(case, role="plaintiff")
+    # A filer the case's own parties do not hold (only bad data would have it) is still named.
+    stranger = factories.participation(factories.case(title="Draft"), role="defendant")
+    proceeding = factories.proceeding(case)
+    factories.filing(proceeding, filed_by=own)
+    factories.filing(proceeding, filed_by=stranger)
+    factories.filing(proceeding)
+    assert built(fields) == serialized(fields)
+    filings = next(records.case_records(selectors.public_cases(), fields=fields))["proceedings"][0]["filings"]
+    assert [filing["filed_by"] for filing in filings] == [
+        {"party": own.party.slug, "role": "plaintiff"},
+        {"party": stranger.party.slug, "role": "defendant"},
+        None,
+    ]
+
+
+def test_courts_appealed_to_are_looked_up_once_a_pass(monkeypatch):
+    monkeypatch.setattr(records, "CHUNK_SIZE", 1)
+    upper = factories.court(name="Upper court")
+    factories.proceeding(factories.case(published=True, title="Upper case"), court=upper)
+    lower = factories.court(name="Lower court", appeals_to=upper)
+    for n in range(3):
+        factories.proceeding(factories.case(published=True, title=f"Lower case {n}"), court=lower)
+    with CaptureQueriesContext(connection) as queries:
+        found = list(records.case_records(selectors.public_cases(), fields=["slug", "proceedings"]))
+    courts = [query for query in queries.captured_queries if query["sql"].startswith('SELECT "cases_court"')]
+    assert len(courts) == 1
+    appeals = {record["proceedings"][0]["court"]["appeals_to"] for record in found}
+    assert appeals == {None, upper.slug}
