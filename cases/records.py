@@ -6,7 +6,9 @@ rows): no model instances and no serializer fields, which cost many times more t
 exactly what `CaseSerializer`, kept as the API's schema, would give (tests/test_records.py holds them equal).
 """
 
+import contextlib
 import functools
+import gc
 import itertools
 import json
 import operator
@@ -141,7 +143,25 @@ def records_of_rows(rows, *, base_url=None, fields=None):
     courts = {}
     rows = iter(rows)
     while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
-        yield from _Chunk(chunk, links, fields, courts).records()
+        with _collector_paused():
+            records = list(_Chunk(chunk, links, fields, courts).records())
+        yield from records
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Pause Python's cycle collector while a chunk's records are built.
+
+    Records hold no reference cycles, but the tens of thousands of dicts and lists of a chunk set the collector
+    going again and again over everything alive: a quarter of the time it took to build them.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Links:
