@@ -214,7 +214,7 @@ def _country(code):
 
 
 # A party's columns in a row, read as one tuple, by the prefix they have there.
-_PARTY_COLUMNS = {
+_PARTY_VALUES = {
     prefix: operator.itemgetter(*(f"{prefix}{name}" for name in PARTY_COLUMNS))
     for prefix in ("party__", "organisation__")
 }
@@ -275,7 +275,7 @@ class _Chunk:
         )
 
     def _party(self, row, prefix):
-        slug, name, name_ru, kind, country, website, description = _PARTY_COLUMNS[prefix](row)
+        slug, name, name_ru, kind, country, website, description = _PARTY_VALUES[prefix](row)
         if slug is None:
             return None
         return {
