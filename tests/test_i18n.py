@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from . import factories as f
 
@@ -29,6 +30,15 @@ def test_russian_pages_live_under_ru(client, case):
     assert "Дела" in html and "Применить фильтры" in html
     assert "Глухин против России" in html
     assert "Россия" in html  # country names too
+
+
+def test_list_rows_name_country_and_status_in_the_page_language(client, case):
+    for prefix, language, country in [("", "en", "Russia"), ("/ru", "ru", "Россия"), ("", "en", "Russia")]:
+        html = client.get(f"{prefix}/cases/").content.decode()
+        with translation.override(language):
+            status = case.get_status_display()
+        assert f"<span>{country}</span>" in html
+        assert f'<span class="badge status-{case.status}">{status}</span>' in html
 
 
 def test_english_is_the_unprefixed_default(client, case):

@@ -1,7 +1,11 @@
 """Template helpers for the public pages."""
 
+import functools
+
 from django import template
 from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django_countries.fields import Country
 
 from ..markdown import render_markdown
 
@@ -31,3 +35,29 @@ def with_query(context, path):
     query = context["request"].GET.copy()
     query.pop("page", None)
     return f"{path}?{query.urlencode()}" if query else path
+
+
+@functools.cache
+def _choice_labels(model, field_name):
+    return dict(model._meta.get_field(field_name).flatchoices)
+
+
+@register.filter
+def choice_label(obj, field_name):
+    """Return the label of obj's value of the choice field field_name, as obj.get_<field_name>_display() does.
+
+    Without translating every label of the field to look one up: a page of 50 cases spent 2 ms on that.
+    """
+    value = getattr(obj, field_name)
+    return _choice_labels(type(obj), field_name).get(value, value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _country_name(code, language):
+    return Country(code).name  # in the active language, which is `language`
+
+
+@register.filter
+def country_name(country):
+    """Return the name of a country (a CountryField's value) in the page's language, found once per process."""
+    return _country_name(country.code, get_language())
