@@ -4,10 +4,9 @@ import functools
 
 from django import template
 from django.utils.http import urlencode
-from django.utils.translation import get_language
-from django_countries.fields import Country
 
 from ..markdown import render_markdown
+from ..models.base import country_name
 
 register = template.Library()
 
@@ -52,12 +51,4 @@ def choice_label(obj, field_name):
     return _choice_labels(type(obj), field_name).get(value, value)
 
 
-@functools.lru_cache(maxsize=1024)
-def _country_name(code, language):
-    return Country(code).name  # in the active language, which is `language`
-
-
-@register.filter
-def country_name(country):
-    """Return the name of a country (a CountryField's value) in the page's language, found once per process."""
-    return _country_name(country.code, get_language())
+register.filter("country_name", country_name)
