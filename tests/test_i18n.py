@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
 from . import factories as f
@@ -96,3 +97,12 @@ def test_compiled_catalogue_is_current():
     ids = [_field(block, "msgid") for block in _po_entries() if "msgctxt" not in block]
     missing = [msgid for msgid in ids if msgid not in compiled]
     assert missing == [], "run compilemessages"
+
+
+def test_record_addresses_are_what_reverse_gives_in_each_language(case):
+    party = f.party(name="Moscow DIT")
+    for language in ("en", "ru", "en"):
+        with translation.override(language):
+            assert case.get_absolute_url() == reverse("cases:case_detail", args=[case.slug])
+            assert party.get_absolute_url() == reverse("cases:party_detail", args=[party.slug])
+    assert party.get_absolute_url() == f"/parties/{party.slug}/"
