@@ -647,8 +647,13 @@ def public_case_items(kind):
 
 
 def public_challenges():
-    """Return what published cases challenge, with their case, system, vendor and operator loaded."""
-    return _challenges().filter(case__in=Case.objects.public().values("pk")).select_related("case")
+    """Return what published cases challenge, with their case (as lists show it), system, vendor and operator loaded."""
+    return (
+        _challenges()
+        .filter(case__in=Case.objects.public().values("pk"))
+        .select_related("case")
+        .defer(*(f"case__{name}" for name in LIST_DEFERRED))  # 200 kB a page, then 65 kB
+    )
 
 
 def public_deployments():
