@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from . import selectors
-from .models import Case, Challenge, Court, Participation, Proceeding
+from .models import Case, Challenge, Court, LegalGround, Participation, Party, Proceeding, System, Technology, Vendor
 from .models.base import Result
 from .search import matching_ids, rank_cases, search_cases
 
@@ -47,6 +47,23 @@ def _country_choices():
     return list(countries)
 
 
+class PublicRecordFilter(filters.ModelMultipleChoiceFilter):
+    """Filter by the slugs of public records of model, those selector() returns.
+
+    The selector's queryset, a few subqueries to build, is built only when the request uses the filter: the
+    unfiltered list would otherwise spend more time building six of them than reading its page.
+    """
+
+    def __init__(self, model, selector, **kwargs):
+        super().__init__(to_field_name="slug", queryset=lambda request: selector(), method="filter_linked", **kwargs)
+        self.choice_model = model
+
+    def get_queryset(self, request):
+        if self.field_name in self.parent.data:
+            return super().get_queryset(request)
+        return self.choice_model.objects.none()
+
+
 class CaseFilter(filters.FilterSet):
     """Filter published cases by facet, full-text query and sort order."""
 
@@ -55,18 +72,8 @@ class CaseFilter(filters.FilterSet):
     # ones select case ids in a subquery instead of joining, so they need none either (DISTINCT would stop
     # the list from reading its sort order off an index).
     country = filters.MultipleChoiceFilter(label=_("Country"), choices=_country_choices, distinct=False)
-    technology = filters.ModelMultipleChoiceFilter(
-        label=_("Technology"),
-        to_field_name="slug",
-        queryset=lambda request: selectors.public_technologies(),
-        method="filter_linked",
-    )
-    ground = filters.ModelMultipleChoiceFilter(
-        label=_("Right or ground"),
-        to_field_name="slug",
-        queryset=lambda request: selectors.public_grounds(),
-        method="filter_linked",
-    )
+    technology = PublicRecordFilter(Technology, selectors.public_technologies, label=_("Technology"))
+    ground = PublicRecordFilter(LegalGround, selectors.public_grounds, label=_("Right or ground"))
     court_level = filters.MultipleChoiceFilter(
         label=_("Court level"), choices=Court.Level.choices, method="filter_linked"
     )
@@ -77,30 +84,10 @@ class CaseFilter(filters.FilterSet):
     )
     filed_after = filters.DateFilter(label=_("Filed on or after"), field_name="filed_on", lookup_expr="gte")
     filed_before = filters.DateFilter(label=_("Filed on or before"), field_name="filed_on", lookup_expr="lte")
-    party = filters.ModelMultipleChoiceFilter(
-        label=_("Party"),
-        to_field_name="slug",
-        queryset=lambda request: selectors.public_parties(),
-        method="filter_linked",
-    )
-    system = filters.ModelMultipleChoiceFilter(
-        label=_("Surveillance system"),
-        to_field_name="slug",
-        queryset=lambda request: selectors.public_systems(),
-        method="filter_linked",
-    )
-    vendor = filters.ModelMultipleChoiceFilter(
-        label=_("Vendor"),
-        to_field_name="slug",
-        queryset=lambda request: selectors.public_vendors(),
-        method="filter_linked",
-    )
-    operator = filters.ModelMultipleChoiceFilter(
-        label=_("Operator"),
-        to_field_name="slug",
-        queryset=lambda request: selectors.public_operators(),
-        method="filter_linked",
-    )
+    party = PublicRecordFilter(Party, selectors.public_parties, label=_("Party"))
+    system = PublicRecordFilter(System, selectors.public_systems, label=_("Surveillance system"))
+    vendor = PublicRecordFilter(Vendor, selectors.public_vendors, label=_("Vendor"))
+    operator = PublicRecordFilter(Party, selectors.public_operators, label=_("Operator"))
     sort = filters.ChoiceFilter(label=_("Sort by"), choices=Sort.CHOICES, method="filter_sort", empty_label=None)
 
     # Whether .qs comes in the list's order; a search's ranking is part of ordering it.
@@ -127,7 +114,8 @@ class CaseFilter(filters.FilterSet):
         return queryset.filter(selectors.among("pk", ids))
 
     def filter_linked(self, queryset, name, value):
-        if not value:  # an empty queryset of choices when the filter is not used
+        # Unused, its value is an empty queryset of choices, which would be compiled only to tell it is empty.
+        if name not in self.data or not value:
             return queryset
         if name == "technology":
             links = Case.technologies.through.objects.filter(technology__in=value)

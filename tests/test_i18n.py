@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
 
 from . import factories as f
 
@@ -29,6 +31,15 @@ def test_russian_pages_live_under_ru(client, case):
     assert "Дела" in html and "Применить фильтры" in html
     assert "Глухин против России" in html
     assert "Россия" in html  # country names too
+
+
+def test_list_rows_name_country_and_status_in_the_page_language(client, case):
+    for prefix, language, country in [("", "en", "Russia"), ("/ru", "ru", "Россия"), ("", "en", "Russia")]:
+        html = client.get(f"{prefix}/cases/").content.decode()
+        with translation.override(language):
+            status = case.get_status_display()
+        assert f"<span>{country}</span>" in html
+        assert f'<span class="badge status-{case.status}">{status}</span>' in html
 
 
 def test_english_is_the_unprefixed_default(client, case):
@@ -86,3 +97,12 @@ def test_compiled_catalogue_is_current():
     ids = [_field(block, "msgid") for block in _po_entries() if "msgctxt" not in block]
     missing = [msgid for msgid in ids if msgid not in compiled]
     assert missing == [], "run compilemessages"
+
+
+def test_record_addresses_are_what_reverse_gives_in_each_language(case):
+    party = f.party(name="Moscow DIT")
+    for language in ("en", "ru", "en"):
+        with translation.override(language):
+            assert case.get_absolute_url() == reverse("cases:case_detail", args=[case.slug])
+            assert party.get_absolute_url() == reverse("cases:party_detail", args=[party.slug])
+    assert party.get_absolute_url() == f"/parties/{party.slug}/"

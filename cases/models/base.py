@@ -1,7 +1,13 @@
+import functools
+
 from django.db import models
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import Country
 from simple_history.models import HistoricalRecords
+
+SLUG = "slug-placeholder"
 
 
 def in_language(english, russian):
@@ -9,6 +15,32 @@ def in_language(english, russian):
     if (get_language() or "en").startswith("ru"):
         return russian or english
     return english or russian
+
+
+def slug_url(name, slug):
+    """Return reverse(name, args=[slug]) for the page of a record known by its slug.
+
+    The address is reversed once per page kind, language and site, then filled in: a page listing 50 challenges
+    links 300 records, which took 6 ms to reverse one by one.
+    """
+    before, after = _around_slug(name, get_language(), get_script_prefix(), get_urlconf())
+    return f"{before}{slug}{after}"
+
+
+@functools.lru_cache(maxsize=64)
+def _around_slug(name, language, prefix, urlconf):
+    # Reversed in the active language and under the active prefix, which the arguments name for the cache.
+    return reverse(name, urlconf=urlconf, args=[SLUG]).split(SLUG)
+
+
+def country_name(country):
+    """Return the name of a country (a CountryField's value) in the active language, found once per process."""
+    return _country_name(country.code, get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _country_name(code, language):
+    return Country(code).name  # in the active language, which is `language`
 
 
 class BilingualNameMixin(models.Model):

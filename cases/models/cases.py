@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .base import AuditHistory, Result, in_language
+from .base import AuditHistory, Result, in_language, slug_url
 from .queries import CaseQuerySet
 
 
@@ -179,7 +178,7 @@ class Case(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("cases:case_detail", args=[self.slug])
+        return slug_url("cases:case_detail", self.slug)
 
     @property
     def is_published(self):

@@ -2,12 +2,11 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .base import in_language
+from .base import in_language, slug_url
 
 
 def validate_timezone(value):
@@ -75,7 +74,7 @@ class Court(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("cases:court_detail", args=[self.slug])
+        return slug_url("cases:court_detail", self.slug)
 
     def clean(self):
         # The constraint compares with the id, which a form leaves out of its checks.

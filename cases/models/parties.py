@@ -3,13 +3,12 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .base import in_language
+from .base import in_language, slug_url
 
 
 class Party(models.Model):
@@ -64,7 +63,7 @@ class Party(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("cases:party_detail", args=[self.slug])
+        return slug_url("cases:party_detail", self.slug)
 
     def clean(self):
         if self.government_level and self.kind not in (self.Kind.GOVERNMENT, self.Kind.AGENCY):

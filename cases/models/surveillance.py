@@ -2,13 +2,12 @@
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .base import AuditHistory
+from .base import AuditHistory, country_name, slug_url
 
 PUBLISH_HELP = _(
     "Show it publicly even if no published case challenges it. A record a published case challenges is public anyway."
@@ -49,7 +48,7 @@ class SluggedRecord(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse(f"cases:{self.url_name}", args=[self.slug])
+        return slug_url(f"cases:{self.url_name}", self.slug)
 
     def slug_source(self):
         return self.name
@@ -192,7 +191,7 @@ class Deployment(SluggedRecord):
 
     @property
     def place(self):
-        return ", ".join(part for part in [self.city, self.region, self.country.name] if part)
+        return ", ".join(part for part in [self.city, self.region, country_name(self.country)] if part)
 
     def slug_source(self):
         return f"{self.system.name} {self.city or self.region or self.country.code}" if self.system_id else "deployment"

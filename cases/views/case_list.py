@@ -8,7 +8,7 @@ from ..cache import cache_public_page
 from ..datadump import dump_dir
 from ..document_search import document_hits
 from ..filters import CaseFilter, Sort
-from ..selectors import public_document_pages
+from ..selectors import public_document_pages, published_case_count
 from .facets import active_filters, facet_groups
 from .paging import page_of
 
@@ -20,7 +20,9 @@ def case_list(request):
     """List published cases with facet counts, search, sorting and pagination."""
     filterset = CaseFilter(request.GET, request=request)
     cases = filterset.qs
-    page = page_of(cases, PAGE_SIZE, request.GET.get("page"))
+    # Unfiltered, the list holds every published case, which the facet summary has counted.
+    count = None if filterset.narrows() else published_case_count()
+    page = page_of(cases, PAGE_SIZE, request.GET.get("page"), count=count)
     data = filterset.form.cleaned_data
     if data.get("q"):
         hits = document_hits(public_document_pages(), [case.pk for case in page.object_list], data["q"])

@@ -4,13 +4,15 @@ from django.shortcuts import render
 
 from ..cache import cache_public_page
 from ..selectors import (
-    public_cases,
     public_court,
     public_court_proceedings,
     public_party,
+    public_party_case_count,
     public_party_cases,
     public_party_roles,
     public_technology,
+    public_technology_cases,
+    summary_case_count,
 )
 from .paging import page_of
 
@@ -21,7 +23,8 @@ PAGE_SIZE = 50
 def party_detail(request, slug):
     """List a party's published cases, a page at a time, grouped by its role in them."""
     party = public_party(slug)
-    page = page_of(public_party_cases(party), PAGE_SIZE, request.GET.get("page"))
+    count = public_party_case_count(party)
+    page = page_of(public_party_cases(party), PAGE_SIZE, request.GET.get("page"), count=count)
     context = {"party": party, "page": page, "roles": public_party_roles(party, page.object_list)}
     return render(request, "cases/party_detail.html", context)
 
@@ -38,8 +41,6 @@ def court_detail(request, slug):
 def technology_detail(request, slug):
     """List the published cases that challenge a technology."""
     technology = public_technology(slug)
-    cases = public_cases().filter(
-        pk__in=technology.cases.through.objects.filter(technology=technology).values("case_id")
-    )
-    page = page_of(cases, PAGE_SIZE, request.GET.get("page"))
+    count = summary_case_count("technology", technology)
+    page = page_of(public_technology_cases(technology), PAGE_SIZE, request.GET.get("page"), count=count)
     return render(request, "cases/technology_detail.html", {"technology": technology, "page": page})

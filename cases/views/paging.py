@@ -9,13 +9,32 @@ MAX_PAGES = 200
 
 
 class CappedPaginator(Paginator):
-    """A paginator offering at most MAX_PAGES pages; a number past them (or past the end) shows the last one."""
+    """A paginator offering at most MAX_PAGES pages; a number past them (or past the end) shows the last one.
+
+    It counts the objects only if it must: not when the caller knows their `count`, nor when they are known to
+    be `at_least` enough to fill every page offered (the count is then that lower bound).
+    """
+
+    def __init__(self, object_list, per_page, *, count=None, at_least=None):
+        super().__init__(object_list, per_page)
+        self.known_count, self.at_least = count, at_least
+
+    @cached_property
+    def count(self):
+        if self.known_count is not None:
+            return self.known_count
+        if self.at_least is not None and self.at_least >= MAX_PAGES * self.per_page:
+            return self.at_least
+        return super().count
 
     @cached_property
     def num_pages(self):
         return min(super().num_pages, MAX_PAGES)
 
 
-def page_of(queryset, per_page, number):
-    """Return the page number (any string, as in the query string) of queryset, capped at MAX_PAGES."""
-    return CappedPaginator(queryset, per_page).get_page(number)
+def page_of(queryset, per_page, number, *, count=None, at_least=None):
+    """Return the page number (any string, as in the query string) of queryset, capped at MAX_PAGES.
+
+    `count` (how many objects queryset holds) or `at_least` (a lower bound), when known, spare counting them.
+    """
+    return CappedPaginator(queryset, per_page, count=count, at_least=at_least).get_page(number)
