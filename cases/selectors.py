@@ -9,6 +9,7 @@ import datetime
 import heapq
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -21,6 +22,7 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Sum,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
@@ -38,6 +40,7 @@ from .models import (
     DecisionIdentifier,
     Deployment,
     FacetCount,
+    FacetPair,
     Filing,
     Hearing,
     LegalGround,
@@ -378,6 +381,15 @@ def headline_counts():
     }
 
 
+def published_count(facet=None, value=None):
+    """Return how many published cases the facet summary holds: all of them, or those with one facet value."""
+    if facet is None:
+        counts = FacetCount.objects.filter(facet="status")  # every case has one status
+    else:
+        counts = FacetCount.objects.filter(facet=facet, value=value)
+    return counts.aggregate(n=Sum("cases"))["n"] or 0
+
+
 FACETS = (
     "country",
     "technology",
@@ -486,10 +498,11 @@ def _by_count(row):
 def facet_counts(cases, facets, *, limit=None, where=None):
     """Return {facet: [(value, row, count), ...]} for each of facets over published cases, as facet_count().
 
-    Counted together, in one pass over the cases' facet rows, when cases or where narrow them.
+    Counted together, in one pass over the cases' facet rows, when no precomputed counts answer.
     """
-    if cases is None and not where:
-        return {facet: facet_count(None, facet, limit=limit) for facet in facets}
+    precounted = _precounted(cases, where)
+    if precounted is not None:
+        return {facet: _facet_rows(facet, _top_counts(precounted, facet, limit)) for facet in facets}
     rows = {facet: [] for facet in facets}
     for facet, value, n in count_facet_keys(_facet_scope(cases, where), limit=limit):
         if facet in rows:
@@ -510,15 +523,38 @@ def facet_count(cases, facet, *, limit=None, values=None, where=None):
     if values is not None:
         values = [str(value) for value in values]
         values = _summary_values(facet, values) if facet in NAMED else values
-    if cases is None and not where:
-        rows = FacetCount.objects.filter(facet=facet).exclude(value="").values("value", n=F("cases"))
-        if values is not None:
-            rows = rows.filter(value__in=values)
-        rows = rows.order_by(*(["-value"] if facet == "year" else ["-n", "value"]))
-        return _facet_rows(facet, list(rows[:limit] if limit else rows))
+    precounted = _precounted(cases, where)
+    if precounted is not None:
+        return _facet_rows(facet, _top_counts(precounted, facet, limit, values))
     keys = None if values is None else [facet_key(facet, value) for value in values]
     counted = count_facet_keys(_facet_scope(cases, where), keys=keys, limit=limit)
     return _facet_rows(facet, [{"value": value, "n": n} for found, value, n in counted if found == facet])
+
+
+def _precounted(cases, where):
+    """Return the precomputed counts (FacetCount or FacetPair rows) that answer for cases and where, or None.
+
+    They answer for every published case (no cases, no where) and for the cases with one value of one facet
+    when that value has pair counts; anything narrower is counted from the cases' facet rows.
+    """
+    if cases is None and not where:
+        return FacetCount.objects.all()
+    if cases is not None or len(where) != 1:
+        return None
+    [(facet, values)] = where.items()
+    if len(values) != 1:
+        return None
+    common = FacetCount.objects.filter(facet=facet, value=values[0], cases__gte=settings.FACET_PAIR_MIN_CASES)
+    return FacetPair.objects.filter(key=facet_key(facet, values[0])) if common.exists() else None
+
+
+def _top_counts(precounted, facet, limit, values=None):
+    """Return [{value, n}, ...] of a facet from precomputed counts, in the list's order, the top `limit` if given."""
+    rows = precounted.filter(facet=facet).exclude(value="").values("value", n=F("cases"))
+    if values is not None:
+        rows = rows.filter(value__in=values)
+    rows = rows.order_by(*(["-value"] if facet == "year" else ["-n", "value"]))
+    return list(rows[:limit] if limit else rows)
 
 
 def _facet_rows(facet, rows):

@@ -9,7 +9,7 @@ from ..datadump import dump_dir
 from ..document_search import document_hits
 from ..filters import CaseFilter, Sort
 from ..selectors import public_document_pages
-from .facets import active_filters, facet_groups
+from .facets import active_filters, facet_groups, known_count
 from .paging import page_of
 
 PAGE_SIZE = 25
@@ -20,7 +20,7 @@ def case_list(request):
     """List published cases with facet counts, search, sorting and pagination."""
     filterset = CaseFilter(request.GET, request=request)
     cases = filterset.qs
-    page = page_of(cases, PAGE_SIZE, request.GET.get("page"))
+    page = page_of(cases, PAGE_SIZE, request.GET.get("page"), count=known_count(filterset))
     data = filterset.form.cleaned_data
     if data.get("q"):
         hits = document_hits(public_document_pages(), [case.pk for case in page.object_list], data["q"])

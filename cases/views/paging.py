@@ -16,6 +16,12 @@ class CappedPaginator(Paginator):
         return min(super().num_pages, MAX_PAGES)
 
 
-def page_of(queryset, per_page, number):
-    """Return the page number (any string, as in the query string) of queryset, capped at MAX_PAGES."""
-    return CappedPaginator(queryset, per_page).get_page(number)
+def page_of(queryset, per_page, number, count=None):
+    """Return the page number (any string, as in the query string) of queryset, capped at MAX_PAGES.
+
+    `count`, if known already, saves counting the queryset.
+    """
+    paginator = CappedPaginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(number)
