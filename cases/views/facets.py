@@ -74,20 +74,21 @@ def _where(filterset, but=None):
 
 
 def known_count(filterset):
-    """Return how many cases the list holds if the facet summary knows it already, else None.
+    """Return how many cases the list holds if it is known already, else None.
 
-    It does for every published case, and for those with one value of one facet (a technology's or an agency's
-    cases: counting them from the case table reads tens of thousands of rows). A summary that knows of no such
-    case is not trusted: cases written without it (a bulk load not yet summarised) are counted where they are.
+    A search or a date range alone holds the cases it found for the facets; the facet summary knows every
+    published case, and those with one value of one facet (a technology's or an agency's cases: counting them
+    from the case table reads tens of thousands of rows). A summary that knows of no such case is not trusted:
+    cases written without it (a bulk load not yet summarised) are counted where they are.
     """
-    data = filterset.form.cleaned_data
     where = _where(filterset)
-    if any(data.get(field) for field in CASE_FILTERS) or len(where) > 1:
-        return None
+    ids = _case_filter_ids(filterset)
+    if ids is not None:
+        return None if where else len(ids)
     if not where:
         return published_count() or None
-    [(facet, values)] = where.items()
-    if len(values) > 1:
+    [(facet, values), *others] = where.items()
+    if others or len(values) > 1:
         return None
     return published_count(facet, values[0]) or None
 
