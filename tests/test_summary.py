@@ -8,6 +8,7 @@ from cases import selectors
 from cases.actions.publishing import publish_case, unpublish_case
 from cases.actions.records import delete_record, save_record
 from cases.models import CaseFacets, FacetCount, FacetPair, Technology
+from cases.search import refresh_all_search_vectors
 from cases.summary import rebuild_case_facets
 
 from . import factories as f
@@ -193,3 +194,24 @@ def test_counting_keeps_each_facets_top_values_and_years_newest_first():
     assert [(value, n) for value, _row, n in counts["country"]] == [("RU", 2), ("DE", 1)]
     assert [(value, n) for value, _row, n in counts["year"]] == [(2021, 1), (2020, 1)]
     assert [(value, n) for value, _row, n in selectors.facet_count([], "country")] == []
+
+
+def test_a_search_matching_more_than_the_sample_shows_estimated_counts(client, settings):
+    settings.FACET_SAMPLE_CASES = 4
+    for country in ["RU"] * 6 + ["GB"] * 2:
+        f.case(published=True, title="Camera case", country=country)
+    f.case(title="Camera case", country="DE")  # draft
+    rebuild_case_facets()
+    refresh_all_search_vectors()
+    response = client.get("/cases/?q=camera")
+    assert response.context["page"].paginator.count == 8
+    assert response.context["estimated_counts"]
+    country = next(group for group in response.context["facets"] if group["name"] == "country")
+    counts = {option["value"]: option["count"] for option in country["options"]}
+    assert set(counts) <= {"RU", "GB"} and sum(counts.values()) == 8  # four sampled, each standing for two
+    assert "estimates from a sample" in response.content.decode()
+    settings.FACET_SAMPLE_CASES = 8
+    response = client.get("/cases/?q=camera")
+    assert not response.context["estimated_counts"]
+    country = next(group for group in response.context["facets"] if group["name"] == "country")
+    assert [(option["value"], option["count"]) for option in country["options"]] == [("RU", 6), ("GB", 2)]

@@ -9,8 +9,8 @@ from ..datadump import dump_dir
 from ..document_search import document_hits
 from ..filters import CaseFilter, Sort
 from ..selectors import public_document_pages
-from .facets import active_filters, facet_groups, known_count
-from .paging import page_of
+from .facets import active_filters, estimated_counts, facet_groups, known_count
+from .paging import RankedCases, page_of
 
 PAGE_SIZE = 25
 
@@ -20,6 +20,8 @@ def case_list(request):
     """List published cases with facet counts, search, sorting and pagination."""
     filterset = CaseFilter(request.GET, request=request)
     cases = filterset.qs
+    if filterset.ranked:
+        cases = RankedCases(cases, filterset.ranked)
     page = page_of(cases, PAGE_SIZE, request.GET.get("page"), count=known_count(filterset))
     data = filterset.form.cleaned_data
     if data.get("q"):
@@ -30,6 +32,7 @@ def case_list(request):
         "filterset": filterset,
         "page": page,
         "facets": facet_groups(filterset),
+        "estimated_counts": estimated_counts(filterset),
         "active_filters": active_filters(filterset),
         "sort_choices": Sort.CHOICES,
         "current_sort": data.get("sort") or (Sort.RELEVANCE if data.get("q") else Sort.ACTIVITY),

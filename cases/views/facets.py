@@ -1,5 +1,6 @@
 """Facet options and active filters for the case list, labelled in the page language."""
 
+from django.conf import settings
 from django.db.models import Model, QuerySet
 from django_countries.fields import Country
 
@@ -180,6 +181,12 @@ def facet_groups(filterset):
                 }
             )
     return groups
+
+
+def estimated_counts(filterset):
+    """Tell whether the facet counts are estimates: a search or a date range matched more than FACET_SAMPLE_CASES."""
+    ids = _case_filter_ids(filterset)
+    return ids is not None and len(ids) > settings.FACET_SAMPLE_CASES
 
 
 def active_filters(filterset):

@@ -25,3 +25,27 @@ def page_of(queryset, per_page, number, count=None):
     if count is not None:
         paginator.count = count
     return paginator.get_page(number)
+
+
+class RankedCases:
+    """A search's cases in the list's order, for a paginator: the ranked ones fetched by id, the rest as sorted.
+
+    The list sorts by relevance, and rank is known for a few hundred cases only (search.best_matches), yet sorting
+    reads every match: 57,000 rows for a common word, to show 25 of the ranked ones.
+    """
+
+    def __init__(self, cases, ranked):
+        self.cases, self.ranked = cases, ranked
+
+    def count(self):
+        return self.cases.count()
+
+    def __getitem__(self, window):
+        start, stop = window.start or 0, window.stop
+        wanted = self.ranked[start:stop]
+        found = self.cases.in_bulk(wanted)
+        rows = [found[pk] for pk in wanted if pk in found]
+        if stop > len(self.ranked):
+            # Every unranked case comes after every ranked one.
+            rows += list(self.cases[max(start, len(self.ranked)) : stop])
+        return rows
