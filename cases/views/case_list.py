@@ -8,7 +8,8 @@ from ..cache import cache_public_page
 from ..datadump import dump_dir
 from ..document_search import document_hits
 from ..filters import CaseFilter, Sort
-from ..selectors import public_document_pages
+from ..search import ranked_by
+from ..selectors import public_cases, public_document_pages
 from .facets import active_filters, estimated_counts, facet_groups, known_count
 from .paging import RankedCases, page_of
 
@@ -21,7 +22,7 @@ def case_list(request):
     filterset = CaseFilter(request.GET, request=request)
     cases = filterset.qs
     if filterset.ranked:
-        cases = RankedCases(cases, filterset.ranked)
+        cases = RankedCases(cases, filterset.ranked, by_id=ranked_by(public_cases(), filterset.ranked))
     page = page_of(cases, PAGE_SIZE, request.GET.get("page"), count=known_count(filterset))
     data = filterset.form.cleaned_data
     if data.get("q"):
