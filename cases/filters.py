@@ -13,7 +13,7 @@ from django_countries import countries
 from . import selectors
 from .models import Case, Challenge, Court, LegalGround, Participation, Party, Proceeding, System, Technology, Vendor
 from .models.base import Result
-from .search import matching_ids, rank_cases, search_cases
+from .search import best_matches, matching_ids, ranked_by, search_cases
 
 YEAR_CHOICES = [(str(year), str(year)) for year in range(1950, 2101)]
 Q_MAX_LENGTH = 500
@@ -92,6 +92,8 @@ class CaseFilter(filters.FilterSet):
 
     # Whether .qs comes in the list's order; a search's ranking is part of ordering it.
     ordered = True
+    # The ids of a search's ranked matches, best first, once .qs is sorted by relevance (PostgreSQL).
+    ranked = None
 
     class Meta:
         model = Case
@@ -150,7 +152,9 @@ class CaseFilter(filters.FilterSet):
         if sort == Sort.RELEVANCE:
             # Relevance needs a search rank; without a query fall back to activity.
             if data.get("q") and connection.vendor == "postgresql":
-                queryset = rank_cases(queryset, data["q"].strip(), pages=selectors.public_document_pages())
+                # Kept: the list reads its first pages by these ids rather than sorting every match by rank.
+                self.ranked = best_matches(queryset, data["q"].strip(), pages=selectors.public_document_pages())
+                queryset = ranked_by(queryset, self.ranked)
             if "rank" in queryset.query.annotations:
                 return queryset.order_by("-rank", "title", "pk")
             sort = Sort.ACTIVITY

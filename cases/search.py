@@ -222,13 +222,12 @@ class _Position(Func):
     output_field = IntegerField()
 
 
-def rank_cases(queryset, text, *, pages=None):
-    """Annotate each case in queryset with its `rank` for text, matching or not: higher is better (PostgreSQL only).
+def ranked_by(queryset, best):
+    """Annotate each case in queryset with its `rank`, higher for those earlier in best, else 0 (PostgreSQL only).
 
-    Only best_matches' candidates are ranked; every other case gets 0, so a list sorted by `-rank, title`
-    shows them in title order after the ranked ones.
+    best are best_matches' ids, so a list sorted by `-rank, title` shows every other case in title order after
+    the ranked ones.
     """
-    best = best_matches(queryset, text, pages=pages)
     if not best:
         return queryset.annotate(rank=Value(0))
     ids = Value(best, output_field=ArrayField(BigIntegerField()))
@@ -280,7 +279,7 @@ def matching_ids(text, *, texts=None):
 
 
 def search_cases(queryset, text, *, pages=None):
-    """Filter queryset to cases matching text; on PostgreSQL also annotate `rank` (see rank_cases).
+    """Filter queryset to cases matching text; on PostgreSQL also annotate `rank` (see ranked_by).
 
     `pages` (DocumentPage rows, e.g. only public ones) also makes a case match when one of its pages does,
     and adds to its rank.
@@ -289,7 +288,8 @@ def search_cases(queryset, text, *, pages=None):
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        return rank_cases(queryset.filter(pk__in=matching_cases(text, pages=pages)), text, pages=pages)
+        found = queryset.filter(pk__in=matching_cases(text, pages=pages))
+        return ranked_by(found, best_matches(found, text, pages=pages))
     # A confidential decision's citation must not find its case.
     matches = Q(proceedings__decisions__is_public=True, proceedings__decisions__identifiers__value__icontains=text)
     for field in FALLBACK_FIELDS:

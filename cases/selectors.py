@@ -9,6 +9,7 @@ import datetime
 import heapq
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -39,6 +40,7 @@ from .models import (
     DecisionIdentifier,
     Deployment,
     FacetCount,
+    FacetPair,
     Filing,
     Hearing,
     LegalGround,
@@ -286,17 +288,17 @@ def public_party(slug):
     return _get_or_404(public_parties(), slug)
 
 
-def published_case_count():
-    """Return how many cases are published, from the facet summary (each has one status), or None if none."""
-    return FacetCount.objects.filter(facet="status").aggregate(n=Sum("cases"))["n"]
-
-
-def summary_case_count(facet, record):
-    """Return how many published cases the facet summary counts for record (e.g. a technology), or None if none.
+def summary_case_count(facet=None, value=None):
+    """Return how many published cases the facet summary counts, or None if none: all of them, or those with a
+    facet's summary value (e.g. a technology's id; see summary_values).
 
     None also when the summary is not built: callers then count the cases themselves.
     """
-    return FacetCount.objects.filter(facet=facet, value=str(record.pk)).values_list("cases", flat=True).first()
+    if facet is None:
+        counts = FacetCount.objects.filter(facet="status")  # every case has one status
+    else:
+        counts = FacetCount.objects.filter(facet=facet, value=str(value))
+    return counts.aggregate(n=Sum("cases"))["n"]
 
 
 def public_party_cases(party):
@@ -315,7 +317,7 @@ def public_party_case_count(party):
     """Return how many cases public_party_cases(party) holds, from the facet summary, or None if it cannot tell."""
     if Counsel.objects.filter(organisation=party).exists():
         return None  # the summary counts the cases a party takes part in, not those it acts as counsel in
-    return summary_case_count("party", party)
+    return summary_case_count("party", party.pk)
 
 
 def public_party_roles(party, cases):
@@ -449,26 +451,42 @@ def among(field, ids):
     them, instead of being looked up one by one.
     """
     if connection.vendor == "postgresql":
-        # A raw parameter, which psycopg turns into an array at once: as a Value, Django would prepare each of
-        # 60,000 ids in Python first (0.6 s, for each query that reads a search's matches).
-        return _AnyOf(F(field), RawSQL("%s::bigint[]", (list(ids),), output_field=ArrayField(BigIntegerField())))
+        # One raw parameter, the array's text: as a Value, Django would prepare each of 60,000 ids in Python first
+        # (0.6 s), and as a list psycopg's client-side binding would quote them one by one (70 ms), for each query
+        # that reads a search's matches. int() keeps the text to digits and commas.
+        array = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+        return _AnyOf(F(field), RawSQL("%s::bigint[]", (array,), output_field=ArrayField(BigIntegerField())))
     return Q(**{f"{field}__in": ids})
 
 
 def _facet_scope(cases, where):
-    """Return the facet rows of the published cases among cases (a queryset, a list of ids or None) that have
-    one of each where's values.
+    """Return (rows, scale): the facet rows of the published cases among cases (a queryset, a list of ids or
+    None) that have one of each where's values, and how many cases each row stands for.
 
-    Only published cases have facet rows, so the case table is not read at all.
+    Only published cases have facet rows, so the case table is not read at all. A list of more than
+    settings.FACET_SAMPLE_CASES ids is sampled evenly, every scale-th of them in id order: counting the facet
+    values of a common word's matches (half the cases) would take most of a second.
     """
-    scope = CaseFacets.objects.all()
+    scope, scale, sample = CaseFacets.objects.all(), 1, settings.FACET_SAMPLE_CASES
     if isinstance(cases, list):
+        if len(cases) > sample:
+            scale = len(cases) / sample
+            cases = sorted(cases)
+            cases = [cases[int(i * scale)] for i in range(sample)]
         scope = scope.filter(among("case_id", cases))
     elif cases is not None:
         scope = scope.filter(case__in=cases.order_by().values("pk"))
     for other, wanted in (where or {}).items():
         scope = scope.filter(keys__has_any_keys=[facet_key(other, value) for value in wanted])
-    return scope
+    return scope, scale
+
+
+def _estimate(n, scale):
+    """Return a sample's count n scaled up to the whole, to two significant figures: no more precise than it is."""
+    if scale == 1:
+        return n
+    estimate = round(n * scale)
+    return round(estimate, 2 - len(str(estimate))) if estimate >= 100 else estimate
 
 
 # The keys of a case's JSON object of facet values as rows of one column, t.key, on each database.
@@ -518,14 +536,16 @@ def _by_count(row):
 def facet_counts(cases, facets, *, limit=None, where=None):
     """Return {facet: [(value, row, count), ...]} for each of facets over published cases, as facet_count().
 
-    Counted together, in one pass over the cases' facet rows, when cases or where narrow them.
+    Counted together, in one pass over the cases' facet rows, when no precomputed counts answer.
     """
-    if cases is None and not where:
-        return {facet: facet_count(None, facet, limit=limit) for facet in facets}
+    precounted = _precounted(cases, where)
+    if precounted is not None:
+        return {facet: _facet_rows(facet, _top_counts(precounted, facet, limit)) for facet in facets}
     rows = {facet: [] for facet in facets}
-    for facet, value, n in count_facet_keys(_facet_scope(cases, where), limit=limit):
+    scope, scale = _facet_scope(cases, where)
+    for facet, value, n in count_facet_keys(scope, limit=limit):
         if facet in rows:
-            rows[facet].append({"value": value, "n": n})
+            rows[facet].append({"value": value, "n": _estimate(n, scale)})
     return {facet: _facet_rows(facet, found) for facet, found in rows.items()}
 
 
@@ -537,20 +557,46 @@ def facet_count(cases, facet, *, limit=None, values=None, where=None):
     case must have one of (each facet narrows further). Counts are of distinct cases, highest first (years:
     newest first); only values with at least one case appear. `limit` keeps the top rows only; `values` counts
     just those values. Rows of named facets (NAMED) carry their slug as the value, and `name` and, where the
-    record has one, `name_ru`.
+    record has one, `name_ru`. Counts within a list of more than FACET_SAMPLE_CASES ids are estimates.
     """
     if values is not None:
         values = [str(value) for value in values]
         values = _summary_values(facet, values) if facet in NAMED else values
-    if cases is None and not where:
-        rows = FacetCount.objects.filter(facet=facet).exclude(value="").values("value", n=F("cases"))
-        if values is not None:
-            rows = rows.filter(value__in=values)
-        rows = rows.order_by(*(["-value"] if facet == "year" else ["-n", "value"]))
-        return _facet_rows(facet, list(rows[:limit] if limit else rows))
+    precounted = _precounted(cases, where)
+    if precounted is not None:
+        return _facet_rows(facet, _top_counts(precounted, facet, limit, values))
     keys = None if values is None else [facet_key(facet, value) for value in values]
-    counted = count_facet_keys(_facet_scope(cases, where), keys=keys, limit=limit)
-    return _facet_rows(facet, [{"value": value, "n": n} for found, value, n in counted if found == facet])
+    scope, scale = _facet_scope(cases, where)
+    counted = count_facet_keys(scope, keys=keys, limit=limit)
+    return _facet_rows(
+        facet, [{"value": value, "n": _estimate(n, scale)} for found, value, n in counted if found == facet]
+    )
+
+
+def _precounted(cases, where):
+    """Return the precomputed counts (FacetCount or FacetPair rows) that answer for cases and where, or None.
+
+    They answer for every published case (no cases, no where) and for the cases with one value of one facet
+    when that value has pair counts; anything narrower is counted from the cases' facet rows.
+    """
+    if cases is None and not where:
+        return FacetCount.objects.all()
+    if cases is not None or len(where) != 1:
+        return None
+    [(facet, values)] = where.items()
+    if len(values) != 1:
+        return None
+    common = FacetCount.objects.filter(facet=facet, value=values[0], cases__gte=settings.FACET_PAIR_MIN_CASES)
+    return FacetPair.objects.filter(key=facet_key(facet, values[0])) if common.exists() else None
+
+
+def _top_counts(precounted, facet, limit, values=None):
+    """Return [{value, n}, ...] of a facet from precomputed counts, in the list's order, the top `limit` if given."""
+    rows = precounted.filter(facet=facet).exclude(value="").values("value", n=F("cases"))
+    if values is not None:
+        rows = rows.filter(value__in=values)
+    rows = rows.order_by(*(["-value"] if facet == "year" else ["-n", "value"]))
+    return list(rows[:limit] if limit else rows)
 
 
 def _facet_rows(facet, rows):

@@ -1,19 +1,24 @@
-"""The facet summary of published cases (CaseFacets, FacetCount): how it is built and kept current.
+"""The facet summary of published cases (CaseFacets, FacetCount, FacetPair): how it is built and kept current.
 
 Facets of technologies, grounds, parties, systems, vendors and operators hold the record's id (a renamed slug
 changes nothing here); "year_outcome" pairs the year filed with the outcome for /stats/. Drafts have no rows,
 so nothing read from here can reveal one.
 """
 
-from django.db import transaction
+from collections import Counter
+
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models.functions import Coalesce
 
-from .models import Case, CaseFacets, Challenge, FacetCount, Participation
+from .models import Case, CaseFacets, Challenge, FacetCount, FacetPair, Participation
 from .models.facets import facet_key
 from .models.proceedings import Proceeding
 from .selectors import count_facet_keys
 
 BATCH = 2000
+# Only /stats/ reads it, unfiltered: no list filters by it, so it has no pair counts.
+UNPAIRED = "year_outcome"
 
 
 def _values_by_case(case_ids):
@@ -64,25 +69,70 @@ def _pairs(keys):
     return {tuple(key.split(":", 1)) for key in keys}
 
 
-def refresh_case_facets(case_id):
-    """Bring one case's facet row and the counts of the values it gained or lost up to date."""
+def refresh_case_facets(case_ids):
+    """Bring the cases' facet rows, and every count and pair count they change, up to date."""
+    case_ids = list(case_ids)
+    for start in range(0, len(case_ids), BATCH):
+        batch = case_ids[start : start + BATCH]
+        with transaction.atomic():
+            _replace(_stored(batch), _values_by_case(batch))
+
+
+def forget_deleted_case(sender, instance, **kwargs):
+    """Take a case being deleted out of the summary, in the deleting transaction (a pre_delete receiver).
+
+    Its row goes with it, and with the row what the case counted towards, so any path that deletes a case
+    must come through here first.
+    """
     with transaction.atomic():
-        new = _values_by_case([case_id]).get(case_id, set())
-        row = CaseFacets.objects.filter(case_id=case_id).first()
-        old = _pairs(row.keys) if row else set()
-        if not old and not Case.objects.filter(pk=case_id).exists():
-            # A deleted case took its row with it, so which counts it was in is unknown: recount them all.
-            recount_all()
-            return
-        if not new:
-            CaseFacets.objects.filter(case_id=case_id).delete()
-        elif new != old:
-            CaseFacets.objects.update_or_create(case_id=case_id, defaults={"keys": _keys(new)})
-        _recount(old ^ new)
+        _replace(_stored([instance.pk]), {})
+
+
+def _stored(case_ids):
+    """Return {case id: values} of the cases' facet rows, with the cases locked until the transaction ends."""
+    # Two refreshes of one case at once would otherwise both count its change.
+    list(Case.objects.filter(pk__in=case_ids).order_by("pk").select_for_update().values_list("pk"))
+    return {row.case_id: _pairs(row.keys) for row in CaseFacets.objects.filter(case_id__in=case_ids)}
+
+
+def _replace(old, new):
+    """Replace the facet rows `old` ({case id: values}) with `new`, and move the counts by the difference."""
+    changed = sorted(pk for pk in old.keys() | new.keys() if old.get(pk, set()) != new.get(pk, set()))
+    if not changed:
+        return
+    CaseFacets.objects.filter(case_id__in=changed).delete()
+    _write_rows({pk: new[pk] for pk in changed if pk in new})
+    paired_before = _paired()
+    _recount(set().union(*(old.get(pk, set()) ^ new.get(pk, set()) for pk in changed)))
+    paired_after = _paired()
+    delta = Counter()
+    for pk in changed:
+        _count_pairs(delta, old.get(pk, set()), paired_before & paired_after, -1)
+        _count_pairs(delta, new.get(pk, set()), paired_before & paired_after, +1)
+    _add_to_pairs(delta)
+    _drop_pairs(paired_before - paired_after)
+    for facet, value in sorted(paired_after - paired_before):
+        _build_pairs(facet_key(facet, value))
+
+
+def _paired():
+    """Return the (facet, value) pairs that keep pair counts: those of at least FACET_PAIR_MIN_CASES cases."""
+    counts = FacetCount.objects.filter(cases__gte=settings.FACET_PAIR_MIN_CASES).exclude(facet=UNPAIRED)
+    counts = counts.exclude(value="")  # an undecided case's outcome: no filter selects it
+    return set(counts.values_list("facet", "value"))
+
+
+def _count_pairs(delta, values, paired, sign):
+    for facet, value in values & paired:
+        key = facet_key(facet, value)
+        for other in values:
+            if other != (facet, value) and other[0] != UNPAIRED:
+                delta[(key, *other)] += sign
 
 
 def _recount(pairs):
-    for facet, value in pairs:
+    # In one order, so that two refreshes at once lock the same rows in the same order.
+    for facet, value in sorted(pairs):
         cases = CaseFacets.objects.filter(keys__has_key=facet_key(facet, value)).count()
         if cases:
             FacetCount.objects.update_or_create(facet=facet, value=value, defaults={"cases": cases})
@@ -90,21 +140,72 @@ def _recount(pairs):
             FacetCount.objects.filter(facet=facet, value=value).delete()
 
 
+_TABLE = connection.ops.quote_name(FacetPair._meta.db_table)
+# Both run on PostgreSQL and SQLite. Each adds to the stored count in the database, so refreshes running at
+# once cannot overwrite each other's changes; they are apart because the proposed row of an upsert must pass
+# the table's check (cases >= 0) even when it only updates.
+_ADD = (
+    f"INSERT INTO {_TABLE} (key, facet, value, cases) VALUES {{rows}} "
+    f"ON CONFLICT (key, facet, value) DO UPDATE SET cases = {_TABLE}.cases + excluded.cases"
+)
+_SUBTRACT = (
+    "WITH delta (key, facet, value, n) AS (VALUES {rows}) "
+    f"UPDATE {_TABLE} SET cases = {_TABLE}.cases - delta.n FROM delta "
+    f"WHERE {_TABLE}.key = delta.key AND {_TABLE}.facet = delta.facet AND {_TABLE}.value = delta.value "
+    f"RETURNING {_TABLE}.id, {_TABLE}.cases"
+)
+
+
+def _add_to_pairs(delta):
+    """Move each (key, facet, value) pair count by its delta, deleting counts that reach zero."""
+    rows = sorted(item for item in delta.items() if item[1])  # one lock order, as in _recount
+    emptied = []
+    with connection.cursor() as cursor:
+        for sql, sign in ((_SUBTRACT, -1), (_ADD, +1)):
+            moves = [(*pair, n * sign) for pair, n in rows if n * sign > 0]
+            for start in range(0, len(moves), 500):
+                chunk = moves[start : start + 500]
+                placeholders = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+                cursor.execute(sql.format(rows=placeholders), [field for move in chunk for field in move])
+                if sign < 0:
+                    emptied += [pk for pk, cases in cursor.fetchall() if cases == 0]
+    FacetPair.objects.filter(pk__in=emptied).delete()
+
+
+def _drop_pairs(pairs):
+    for facet, value in pairs:
+        FacetPair.objects.filter(key=facet_key(facet, value)).delete()
+
+
+def _build_pairs(key):
+    """Count every value the cases with facet key `key` have, as its pair counts."""
+    rows = count_facet_keys(CaseFacets.objects.filter(keys__has_key=key), blank=True)
+    FacetPair.objects.bulk_create(
+        [
+            FacetPair(key=key, facet=facet, value=value, cases=n)
+            for facet, value, n in rows
+            if facet != UNPAIRED and facet_key(facet, value) != key
+        ],
+        batch_size=5000,
+    )
+
+
 def recount_all():
-    """Recount every facet value from the facet rows."""
+    """Recount every facet value and pair count from the facet rows."""
     counts = count_facet_keys(CaseFacets.objects.all(), blank=True)
     with transaction.atomic():
         FacetCount.objects.all().delete()
         FacetCount.objects.bulk_create(
             [FacetCount(facet=facet, value=value, cases=n) for facet, value, n in counts], batch_size=5000
         )
+        FacetPair.objects.all().delete()
+        for facet, value in sorted(_paired()):
+            _build_pairs(facet_key(facet, value))
 
 
-def rebuild_case_facets(case_ids=None):
-    """Rebuild the facet rows of case_ids (default: every case) in batches, then recount; return the case count."""
-    if case_ids is None:
-        case_ids = Case.objects.order_by("pk").values_list("pk", flat=True)
-    case_ids = list(case_ids)
+def rebuild_case_facets():
+    """Rebuild every case's facet row in batches, then recount; return the case count."""
+    case_ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(case_ids), BATCH):
         write_case_facets(case_ids[start : start + BATCH])
     recount_all()

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 STATES = [
     "country=RU",
+    "technology=face-recognition",
     "q=recognition&country=GB",
     "q=court&technology=face-recognition",
     "filed_after=2015-01-01&status=decided",
@@ -30,8 +31,13 @@ STATES = [
 DRAFT = "Draft face recognition police court data case"
 
 
-@pytest.fixture(autouse=True)
-def demo(settings, tmp_path, capsys):
+# Values of at least this many cases are counted from their pair counts; the others from the cases' facet rows.
+PAIRED, SCANNED = 1, 10**9
+
+
+@pytest.fixture(autouse=True, params=[PAIRED, SCANNED], ids=["paired", "scanned"])
+def demo(request, settings, tmp_path, capsys):
+    settings.FACET_PAIR_MIN_CASES = request.param
     settings.MEDIA_ROOT = tmp_path  # the demo attaches documents
     call_command("load_demo")
     capsys.readouterr()

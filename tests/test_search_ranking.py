@@ -1,9 +1,12 @@
 """Bounded relevance ranking: only a search's best candidates are ranked, and a title match is always one of them."""
 
+import sys
+
 import pytest
 from django.urls import reverse
 
 from cases import search
+from cases.filters import CaseFilter
 from cases.models import Case
 from cases.search import refresh_search_vector, search_cases
 
@@ -66,3 +69,16 @@ def test_search_cases_ranks_the_candidates_and_keeps_every_match(few_ranked):
     assert len(ranked) == 6
     # The title match, and the two most recently active matches, are ranked; the others are not.
     assert ranked[0].rank > ranked[2].rank > ranked[3].rank == ranked[-1].rank == 0
+
+
+def test_pages_across_the_ranked_ones_follow_the_full_order(client, few_ranked, monkeypatch):
+    monkeypatch.setattr(sys.modules["cases.views.case_list"], "PAGE_SIZE", 3)
+    for n in range(7):
+        indexed_case(title=f"D mention {n}", summary="A zebra crossing.")
+    indexed_case(title="Zebra crossings in Moscow")
+
+    pages = [listed(client, q="zebra", page=number) for number in (1, 2, 3)]
+    filterset = CaseFilter({"q": "zebra"})
+    # The ranked cases (the title match and two recent ones) are read by id, the rest sorted as before.
+    assert 0 < len(filterset.qs.filter(rank__gt=0)) < 8 and filterset.ranked
+    assert [case.pk for page in pages for case in page] == [case.pk for case in filterset.qs]

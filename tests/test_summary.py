@@ -7,7 +7,8 @@ import pytest
 from cases import selectors
 from cases.actions.publishing import publish_case, unpublish_case
 from cases.actions.records import delete_record, save_record
-from cases.models import CaseFacets, FacetCount, Technology
+from cases.models import CaseFacets, FacetCount, FacetPair, Technology
+from cases.search import refresh_all_search_vectors
 from cases.summary import rebuild_case_facets
 
 from . import factories as f
@@ -71,6 +72,70 @@ def test_deleting_a_case_recounts(editor, commit):
     assert set(CaseFacets.objects.values_list("case_id", flat=True)) == {keep.pk}
 
 
+def pairs():
+    return set(FacetPair.objects.values_list("key", "facet", "value", "cases"))
+
+
+@pytest.fixture
+def paired(settings):
+    """Keep pair counts for every value of two cases or more."""
+    settings.FACET_PAIR_MIN_CASES = 2
+
+
+def test_pair_counts_follow_every_change_as_a_rebuild_would(editor, commit, paired):
+    face = Technology.objects.create(name="Face recognition", slug="face")
+    cameras = Technology.objects.create(name="CCTV", slug="cctv")
+    cases = [f.case(published=True, country=country) for country in ["RU", "RU", "GB"]]
+    for case in cases:
+        case.technologies.add(face)
+    rebuild_case_facets()
+    assert ("country:RU", "technology", str(face.pk), 2) in pairs()
+    assert not FacetPair.objects.filter(key="country:GB").exists()  # one case: counted when asked
+
+    def same_as_rebuild():
+        incremental = counts(), pairs()
+        rebuild_case_facets()
+        assert (counts(), pairs()) == incremental
+
+    cases[2].country = "RU"  # GB loses its last case, RU gains a third
+    with commit():
+        save_record(cases[2], actor=editor)
+    assert ("country:RU", "technology", str(face.pk), 3) in pairs()
+    same_as_rebuild()
+    cases[0].technologies.add(cameras)
+    cases[1].technologies.add(cameras)  # cctv becomes common enough for pairs of its own
+    with commit():
+        save_record(cases[0], actor=editor)
+        save_record(cases[1], actor=editor)
+    assert ("technology:" + str(cameras.pk), "country", "RU", 2) in pairs()
+    same_as_rebuild()
+    with commit():
+        unpublish_case(cases[0], actor=editor)  # cctv drops below two cases: its pairs go
+    assert not FacetPair.objects.filter(key=f"technology:{cameras.pk}").exists()
+    same_as_rebuild()
+    cases[1].delete()  # not through an action: the summary still hears of it
+    assert ("country:RU", "technology", str(face.pk), 1) not in pairs()
+    same_as_rebuild()
+    assert not FacetPair.objects.filter(cases=0).exists()
+
+
+def test_a_common_value_is_counted_from_its_pairs(client, paired, django_assert_max_num_queries):
+    face = Technology.objects.create(name="Face recognition", slug="face")
+    for country in ["RU", "RU", "GB"]:
+        f.case(published=True, country=country).technologies.add(face)
+    f.case(country="GB").technologies.add(face)  # draft
+    rebuild_case_facets()
+    with django_assert_max_num_queries(30) as captured:
+        response = client.get("/cases/?technology=face")
+    assert not [query["sql"] for query in captured.captured_queries if "GROUP BY" in query["sql"]]
+    country = next(group for group in response.context["facets"] if group["name"] == "country")
+    assert [(option["value"], option["count"]) for option in country["options"]] == [("RU", 2), ("GB", 1)]
+    # The facet filtered on counts under the other filter, here from the pairs of RU.
+    response = client.get("/cases/?technology=face&country=RU")
+    technology = next(group for group in response.context["facets"] if group["name"] == "technology")
+    assert [(option["value"], option["count"]) for option in technology["options"]] == [("face", 2)]
+
+
 def test_filtered_counts_read_the_summary_and_ignore_drafts():
     face = Technology.objects.create(name="Face recognition", slug="face")
     for country in ["RU", "RU", "GB"]:
@@ -106,7 +171,8 @@ def test_list_page_queries_do_not_grow_with_cases(client, django_assert_max_num_
     assert queries() == few
 
 
-def test_a_filtered_list_counts_every_other_facet_in_one_query(client, django_assert_max_num_queries):
+def test_a_filtered_list_counts_every_other_facet_in_one_query(client, settings, django_assert_max_num_queries):
+    settings.FACET_PAIR_MIN_CASES = 1000  # no value here is common enough for pair counts
     face = Technology.objects.create(name="Face recognition", slug="face")
     for country in ["RU", "RU", "GB"]:
         f.case(published=True, country=country).technologies.add(face)
@@ -128,3 +194,24 @@ def test_counting_keeps_each_facets_top_values_and_years_newest_first():
     assert [(value, n) for value, _row, n in counts["country"]] == [("RU", 2), ("DE", 1)]
     assert [(value, n) for value, _row, n in counts["year"]] == [(2021, 1), (2020, 1)]
     assert [(value, n) for value, _row, n in selectors.facet_count([], "country")] == []
+
+
+def test_a_search_matching_more_than_the_sample_shows_estimated_counts(client, settings):
+    settings.FACET_SAMPLE_CASES = 4
+    for country in ["RU"] * 6 + ["GB"] * 2:
+        f.case(published=True, title="Camera case", country=country)
+    f.case(title="Camera case", country="DE")  # draft
+    rebuild_case_facets()
+    refresh_all_search_vectors()
+    response = client.get("/cases/?q=camera")
+    assert response.context["page"].paginator.count == 8
+    assert response.context["estimated_counts"]
+    country = next(group for group in response.context["facets"] if group["name"] == "country")
+    counts = {option["value"]: option["count"] for option in country["options"]}
+    assert set(counts) <= {"RU", "GB"} and sum(counts.values()) == 8  # four sampled, each standing for two
+    assert "estimates from a sample" in response.content.decode()
+    settings.FACET_SAMPLE_CASES = 8
+    response = client.get("/cases/?q=camera")
+    assert not response.context["estimated_counts"]
+    country = next(group for group in response.context["facets"] if group["name"] == "country")
+    assert [(option["value"], option["count"]) for option in country["options"]] == [("RU", 6), ("GB", 2)]

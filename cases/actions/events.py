@@ -37,7 +37,7 @@ def _refresh_summary(case_id):
     from ..http import public_data_changed
     from ..summary import refresh_case_facets
 
-    refresh_case_facets(case_id)
+    refresh_case_facets([case_id])
     public_data_changed()
 
 
@@ -142,9 +142,9 @@ def _cases_showing(entity):
 
 
 def _refresh_facets(case_ids):
-    from ..summary import rebuild_case_facets
+    from ..summary import refresh_case_facets
 
-    rebuild_case_facets(case_ids)
+    refresh_case_facets(case_ids)
 
 
 def _refresh_search(case_ids):

@@ -175,7 +175,6 @@ class Loader:
                 upsert(DecisionIdentifier, lookup, {}, save=self.save)
         return proceeding
 
-
     def surveillance(self, data, *, technologies, parties):
         """Load the vendors, systems, deployments and what the demo cases challenge, with their outcomes."""
         vendors = {}

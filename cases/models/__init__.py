@@ -6,7 +6,7 @@ from .courts import Court
 from .deadlines import CalendarOverride, Deadline, ReminderDelivery
 from .documents import DocumentPage, DocumentText
 from .exports import ExportJob
-from .facets import CaseFacets, FacetCount
+from .facets import CaseFacets, FacetCount, FacetPair
 from .identifiers import DecisionIdentifier, ProceedingNumber
 from .parties import Party
 from .people import UserProfile
@@ -28,6 +28,7 @@ __all__ = [
     "Deployment",
     "Decision",
     "FacetCount",
+    "FacetPair",
     "DocumentPage",
     "DocumentText",
     "ExportJob",

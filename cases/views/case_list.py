@@ -8,9 +8,10 @@ from ..cache import cache_public_page
 from ..datadump import dump_dir
 from ..document_search import document_hits
 from ..filters import CaseFilter, Sort
-from ..selectors import public_document_pages, published_case_count
-from .facets import active_filters, facet_groups
-from .paging import page_of
+from ..search import ranked_by
+from ..selectors import public_cases, public_document_pages
+from .facets import active_filters, estimated_counts, facet_groups, known_count
+from .paging import RankedCases, page_of
 
 PAGE_SIZE = 25
 
@@ -20,9 +21,9 @@ def case_list(request):
     """List published cases with facet counts, search, sorting and pagination."""
     filterset = CaseFilter(request.GET, request=request)
     cases = filterset.qs
-    # Unfiltered, the list holds every published case, which the facet summary has counted.
-    count = None if filterset.narrows() else published_case_count()
-    page = page_of(cases, PAGE_SIZE, request.GET.get("page"), count=count)
+    if filterset.ranked:
+        cases = RankedCases(cases, filterset.ranked, by_id=ranked_by(public_cases(), filterset.ranked))
+    page = page_of(cases, PAGE_SIZE, request.GET.get("page"), count=known_count(filterset))
     data = filterset.form.cleaned_data
     if data.get("q"):
         hits = document_hits(public_document_pages(), [case.pk for case in page.object_list], data["q"])
@@ -32,6 +33,7 @@ def case_list(request):
         "filterset": filterset,
         "page": page,
         "facets": facet_groups(filterset),
+        "estimated_counts": estimated_counts(filterset),
         "active_filters": active_filters(filterset),
         "sort_choices": Sort.CHOICES,
         "current_sort": data.get("sort") or (Sort.RELEVANCE if data.get("q") else Sort.ACTIVITY),

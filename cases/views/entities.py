@@ -41,6 +41,6 @@ def court_detail(request, slug):
 def technology_detail(request, slug):
     """List the published cases that challenge a technology."""
     technology = public_technology(slug)
-    count = summary_case_count("technology", technology)
+    count = summary_case_count("technology", technology.pk)
     page = page_of(public_technology_cases(technology), PAGE_SIZE, request.GET.get("page"), count=count)
     return render(request, "cases/technology_detail.html", {"technology": technology, "page": page})

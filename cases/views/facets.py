@@ -1,5 +1,6 @@
 """Facet options and active filters for the case list, labelled in the page language."""
 
+from django.conf import settings
 from django.db.models import Model, QuerySet
 from django_countries.fields import Country
 
@@ -7,7 +8,7 @@ from ..cache import cached_public_value
 from ..filters import CaseSelection
 from ..models import Case, Court
 from ..models.base import Result, in_language
-from ..selectors import FACETS, facet_count, facet_counts, summary_values
+from ..selectors import FACETS, facet_count, facet_counts, summary_case_count, summary_values
 
 FACET_LIMIT = 15
 # Shown unfolded; the others fold away (unless in use) so the list is reachable on a phone.
@@ -71,6 +72,26 @@ def _where(filterset, but=None):
     """Return the request's facet filters (but the facet named but) as summary values, for facet_count()."""
     data = filterset.form.cleaned_data
     return {facet: summary_values(facet, data[facet]) for facet in FACETS if facet != but and data.get(facet)}
+
+
+def known_count(filterset):
+    """Return how many cases the list holds if it is known already, else None.
+
+    A search or a date range alone holds the cases it found for the facets; the facet summary knows every
+    published case, and those with one value of one facet (a technology's or an agency's cases: counting them
+    from the case table reads tens of thousands of rows). A summary that knows of no such case is not trusted:
+    cases written without it (a bulk load not yet summarised) are counted where they are.
+    """
+    where = _where(filterset)
+    ids = _case_filter_ids(filterset)
+    if ids is not None:
+        return None if where else len(ids)
+    if not where:
+        return summary_case_count()
+    [(facet, values), *others] = where.items()
+    if others or len(values) > 1:
+        return None
+    return summary_case_count(facet, values[0])
 
 
 def _facet_count(filterset, name, **options):
@@ -160,6 +181,12 @@ def facet_groups(filterset):
                 }
             )
     return groups
+
+
+def estimated_counts(filterset):
+    """Tell whether the facet counts are estimates: a search or a date range matched more than FACET_SAMPLE_CASES."""
+    ids = _case_filter_ids(filterset)
+    return ids is not None and len(ids) > settings.FACET_SAMPLE_CASES
 
 
 def active_filters(filterset):

@@ -25,7 +25,7 @@ def _challenges_page(request, challenges, facet=None, record=None):
     """Return the requested page of challenges, those of record (a system or vendor) if given, of that facet."""
     # Each published case the summary counts for the record challenges it at least once: that many fill every
     # page offered for a system in many cases, which then needs no counting (45 ms for 40,000 of 100,000 cases).
-    at_least = summary_case_count(facet, record) if record else None
+    at_least = summary_case_count(facet, record.pk) if record else None
     return page_of(challenges, PAGE_SIZE, request.GET.get("page"), at_least=at_least)
 
 
