@@ -47,10 +47,11 @@ def free_port():
 class Server:
     """gunicorn with production settings against one database, optionally with the Redis page cache."""
 
-    def __init__(self, database_url, cache_url, workers, secret_key=None):
+    def __init__(self, database_url, cache_url, workers, secret_key=None, env=None):
         self.port = free_port()
         env = {
             **os.environ,
+            **(env or {}),
             "DJANGO_SETTINGS_MODULE": "bench._settings",
             "DJANGO_DEBUG": "0",
             "SECRET_KEY": secret_key or secrets.token_urlsafe(64),

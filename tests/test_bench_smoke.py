@@ -106,5 +106,6 @@ def test_extraction_benchmark_reads_both_kinds_of_pdf():
 def test_tiny_targets_benchmark_measures_every_target(tmp_path):
     database = f"sqlite:///{tmp_path}/targets.sqlite3"
     output = run_bench("targets", "--sizes", "20", "--repeat", "1", "--database-url", database, "--no-doc")
-    assert "| admin changelist, lawyer, search |" in output and "| filtered export, cases/s" in output
+    assert "| admin changelist, lawyer, search |" in output and "| filtered export, with the nightly dump" in output
+    assert "| nightly dump (`write_data_dump`), s |" in output
     assert "Load average at the end" in output
