@@ -172,7 +172,7 @@ def search_pages(pages, text):
 
 
 def best_matches(queryset, text, *, pages=None):
-    """Return the ids of the matching cases in queryset that are ranked, most relevant first (PostgreSQL only).
+    """Return the ids of the ranked matching cases, most relevant first (PostgreSQL only).
 
     A case's relevance is its own rank plus that of its best page among `pages` (DocumentPage rows): a page's
     words weigh least (D), so one long document cannot outweigh a case whose title matches. Ranking reads each
@@ -180,8 +180,9 @@ def best_matches(queryset, text, *, pages=None):
     cases and hundreds of thousands of pages: too many to rank for one page of results. So only candidates
     are ranked: the RANKED_MATCHES cases whose titles rank best (from their small, GIN-indexed title vectors,
     so every title match is considered), the RANKED_MATCHES most recently active matches, and the cases of the
-    first RANKED_PAGES matching pages the document index yields (those of them that are public and in queryset),
-    whose ranks are their best pages among those.
+    first RANKED_PAGES matching pages the document index yields (those of them that are public), whose ranks are
+    their best pages among those. Those cases may be outside queryset (not checked: that would hash every case a
+    common word matches); rank_cases only orders the cases of queryset by their places.
     When a search matches fewer cases and pages than that, the order is exact. Beyond, it is approximate: a
     case matched only by its summary, parties or documents is ranked only if it is recent or its pages come
     first, and a page further on adds nothing to its case's rank.
@@ -204,7 +205,7 @@ def best_matches(queryset, text, *, pages=None):
         # The first pages the index yields, of any document, then those of them `pages` and queryset allow: asked
         # in one statement, PostgreSQL would join every public document to its case before taking the first few.
         first = list(search_pages(DocumentPage.objects.order_by(), text).values_list("pk", flat=True)[:RANKED_PAGES])
-        found = pages.filter(pk__in=first).with_case_id().filter(case_id__in=queryset.order_by().values("pk"))
+        found = pages.filter(pk__in=first).with_case_id()
         found = found.annotate(rank=SearchRank(F("search_vector"), search_query(text))).order_by()
         best = {}
         for case_id, rank in found.values_list("case_id", "rank"):

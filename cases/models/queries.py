@@ -88,7 +88,5 @@ class DocumentPageQuerySet(models.QuerySet):
         )
 
     def with_case_id(self):
-        """Annotate `case_id`: the case of the filing or decision each page belongs to."""
-        return self.annotate(
-            case_id=Coalesce("document__filing__proceeding__case_id", "document__decision__proceeding__case_id")
-        )
+        """Annotate `case_id`: the case of the filing or decision each page belongs to, as its text stores it."""
+        return self.annotate(case_id=models.F("document__case_id"))
