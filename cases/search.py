@@ -11,6 +11,8 @@ too, so Попова finds Popova and NtechLab finds НтехЛаб. Other datab
 case-insensitive substring search.
 """
 
+from contextlib import contextmanager
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models, transaction
@@ -204,7 +206,9 @@ def best_matches(queryset, text, *, pages=None):
     if pages is not None:
         # The first pages the index yields, of any document, then those of them `pages` and queryset allow: asked
         # in one statement, PostgreSQL would join every public document to its case before taking the first few.
-        first = list(search_pages(DocumentPage.objects.order_by(), text).values_list("pk", flat=True)[:RANKED_PAGES])
+        first = search_pages(DocumentPage.objects.order_by(), text).values_list("pk", flat=True)[:RANKED_PAGES]
+        with through_index_bitmaps():
+            first = list(first)
         found = pages.filter(pk__in=first).with_case_id()
         found = found.annotate(rank=SearchRank(F("search_vector"), search_query(text))).order_by()
         best = {}
@@ -250,6 +254,23 @@ def matching_cases(text, *, pages=None):
     return matches.union(search_pages(pages, text).with_case_id().order_by().values("case_id"))
 
 
+@contextmanager
+def through_index_bitmaps():
+    """Let PostgreSQL read tables only through bitmaps of their indexes within the block.
+
+    PostgreSQL costs `@@` as cheap, not knowing that it decompresses each case's vector and reads each page's
+    from TOAST: for a word in half the cases it reads every published case and tests its vector (0.8-1 s at
+    100,000 cases) instead of reading the rows the GIN index lists (0.1 s), and likewise every page (180 ms
+    at 10,000 pages, against 8 ms); to find the first 500 pages with a word on one page in forty, it reads
+    20,000 pages (55 ms at 200,000 pages, and more the rarer the word).
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        yield
+        # Within an outer transaction (a test's), SET LOCAL would last until that one ends.
+        cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+
+
 def matching_ids(text, *, texts=None):
     """Return the ids of the public cases matching text, or with a matching page in `texts` (PostgreSQL only).
 
@@ -261,16 +282,9 @@ def matching_ids(text, *, texts=None):
         return []
     cases = Case.objects.public().filter(search_vector=query).values_list("pk", flat=True)
     pages = search_pages(DocumentPage.objects.order_by(), text).values_list("document_id", flat=True).distinct()
-    # PostgreSQL costs `@@` as cheap, not knowing that it decompresses each case's vector and reads each page's
-    # from TOAST: for a word in half the cases it reads every published case and tests its vector (0.8-1 s at
-    # 100,000 cases) instead of reading the rows the GIN index lists (0.1 s), and likewise every page (180 ms
-    # at 10,000 pages, against 8 ms). Within these two statements it may read a table only through a bitmap.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+    with through_index_bitmaps():
         ids = set(cases)
         documents = list(pages) if texts is not None else []
-        # Within an outer transaction (a test's), SET LOCAL would last until that one ends.
-        cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
     if texts is not None:
         # The matching pages' documents first, then which of them are public and their cases, as stored on each:
         # a common word's 57,000 documents need no join to their filings, decisions, proceedings and cases.
