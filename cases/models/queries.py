@@ -57,9 +57,10 @@ class DocumentTextQuerySet(models.QuerySet):
     def of_cases(self, case_ids):
         """Return the texts of these cases' filings and decisions, and those last stored as theirs (moved since)."""
         # One set of ids: under OR, PostgreSQL would test every text against the filings and decisions.
-        stored = self.model.objects.filter(case_id__in=case_ids).values("pk")
-        filed = self.model.objects.filter(filing__proceeding__case_id__in=case_ids).values("pk")
-        decided = self.model.objects.filter(decision__proceeding__case_id__in=case_ids).values("pk")
+        texts = self.model.objects.order_by()  # SQLite allows no order in a UNION's parts
+        stored = texts.filter(case_id__in=case_ids).values("pk")
+        filed = texts.filter(filing__proceeding__case_id__in=case_ids).values("pk")
+        decided = texts.filter(decision__proceeding__case_id__in=case_ids).values("pk")
         return self.filter(pk__in=stored.union(filed, decided))
 
     def refresh_placement(self):
