@@ -174,7 +174,7 @@ def search_pages(pages, text):
 
 
 def best_matches(queryset, text, *, pages=None):
-    """Return the ids of the ranked matching cases, most relevant first (PostgreSQL only).
+    """Return the ids of the matching cases in queryset that are ranked, most relevant first (PostgreSQL only).
 
     A case's relevance is its own rank plus that of its best page among `pages` (DocumentPage rows): a page's
     words weigh least (D), so one long document cannot outweigh a case whose title matches. Ranking reads each
@@ -182,9 +182,8 @@ def best_matches(queryset, text, *, pages=None):
     cases and hundreds of thousands of pages: too many to rank for one page of results. So only candidates
     are ranked: the RANKED_MATCHES cases whose titles rank best (from their small, GIN-indexed title vectors,
     so every title match is considered), the RANKED_MATCHES most recently active matches, and the cases of the
-    first RANKED_PAGES matching pages the document index yields (those of them that are public), whose ranks are
-    their best pages among those. Those cases may be outside queryset (not checked: that would hash every case a
-    common word matches); rank_cases only orders the cases of queryset by their places.
+    first RANKED_PAGES matching pages the document index yields (those of them that are public and in queryset),
+    whose ranks are their best pages among those.
     When a search matches fewer cases and pages than that, the order is exact. Beyond, it is approximate: a
     case matched only by its summary, parties or documents is ranked only if it is recent or its pages come
     first, and a page further on adds nothing to its case's rank.
@@ -214,8 +213,9 @@ def best_matches(queryset, text, *, pages=None):
         best = {}
         for case_id, rank in found.values_list("case_id", "rank"):
             best[case_id] = max(rank, best.get(case_id, 0.0))
-        for case_id, rank in best.items():
-            ranks[case_id] = ranks.get(case_id, 0.0) + rank
+        # Those of their cases in queryset, by key: as a subquery, PostgreSQL would hash every case it selects.
+        for case_id in queryset.filter(pk__in=list(best)).order_by().values_list("pk", flat=True):
+            ranks[case_id] = ranks.get(case_id, 0.0) + best[case_id]
     return sorted(ranks, key=lambda pk: (-ranks[pk], pk))
 
 
