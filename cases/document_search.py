@@ -59,14 +59,13 @@ def document_hits(pages, case_ids, text):
     if connection.vendor != "postgresql" or not case_ids or not text:
         return {}
     query = search_query(text)
-    # The documents of these cases first, through indexed keys, then their pages by document: were the pages'
+    # The documents of these cases first, through their stored case, then their pages by document: were the pages'
     # documents a subquery, PostgreSQL would guess how many pages match the words, and for a common word read
     # every page's vector instead of these few documents' pages.
-    texts = DocumentText.objects.filter(filing__proceeding__case_id__in=case_ids).values("pk")
-    texts = texts.union(DocumentText.objects.filter(decision__proceeding__case_id__in=case_ids).values("pk"))
+    texts = DocumentText.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
     best = (
         pages.with_case_id()
-        .filter(document__in=[row["pk"] for row in texts], search_vector=query)
+        .filter(document__in=list(texts), search_vector=query)
         .annotate(
             place=Window(RowNumber(), partition_by=F("case_id"), order_by=SearchRank(F("search_vector"), query).desc())
         )

@@ -120,17 +120,15 @@ def page_text(rng, language):
 def write_document_pages(rng, cases, pages_per_case):
     """Give some of the cases' filings and decisions read documents, pages_per_case pages per case in all."""
     languages = {case.pk: "ru" if case.country in RUSSIAN_COUNTRIES else "en" for case in cases}
-    owners = [
-        ("filing", pk, case_id)
-        for pk, case_id in Filing.objects.filter(proceeding__case__in=cases).values_list("pk", "proceeding__case_id")
-    ]
-    owners += [
-        ("decision", pk, case_id)
-        for pk, case_id in Decision.objects.filter(proceeding__case__in=cases).values_list("pk", "proceeding__case_id")
-    ]
+    owners = []
+    for kind, model in (("filing", Filing), ("decision", Decision)):
+        records = model.objects.filter(proceeding__case__in=cases)
+        public = set(records.public().values_list("pk", flat=True))
+        for pk, case_id in records.values_list("pk", "proceeding__case_id"):
+            owners.append((kind, pk, case_id, pk in public))
     rng.shuffle(owners)
     left, texts, page_counts = pages_per_case * len(cases), [], []
-    for kind, pk, case_id in owners:
+    for kind, pk, case_id, public in owners:
         if left <= 0:
             break
         # Heavy-tailed like real filings: mostly a few pages, now and then a long judgment.
@@ -139,6 +137,8 @@ def write_document_pages(rng, cases, pages_per_case):
         texts.append(
             DocumentText(
                 **{kind + "_id": pk},
+                case_id=case_id,
+                is_public=public,
                 file_name=f"documents/generated/{kind}-{pk}.pdf",
                 sha256=secrets.token_hex(32),
                 status=DocumentText.Status.DONE,

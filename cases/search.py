@@ -11,11 +11,12 @@ too, so Попова finds Popova and NtechLab finds НтехЛаб. Other datab
 case-insensitive substring search.
 """
 
+from contextlib import contextmanager
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models, transaction
 from django.db.models import BigIntegerField, F, Func, IntegerField, Prefetch, Q, TextField, Value
-from django.db.models.functions import Coalesce
 
 from .models import Case, Challenge, Decision, DocumentPage
 from .selectors import among
@@ -204,14 +205,17 @@ def best_matches(queryset, text, *, pages=None):
     if pages is not None:
         # The first pages the index yields, of any document, then those of them `pages` and queryset allow: asked
         # in one statement, PostgreSQL would join every public document to its case before taking the first few.
-        first = list(search_pages(DocumentPage.objects.order_by(), text).values_list("pk", flat=True)[:RANKED_PAGES])
-        found = pages.filter(pk__in=first).with_case_id().filter(case_id__in=queryset.order_by().values("pk"))
+        first = search_pages(DocumentPage.objects.order_by(), text).values_list("pk", flat=True)[:RANKED_PAGES]
+        with through_index_bitmaps():
+            first = list(first)
+        found = pages.filter(pk__in=first).with_case_id()
         found = found.annotate(rank=SearchRank(F("search_vector"), search_query(text))).order_by()
         best = {}
         for case_id, rank in found.values_list("case_id", "rank"):
             best[case_id] = max(rank, best.get(case_id, 0.0))
-        for case_id, rank in best.items():
-            ranks[case_id] = ranks.get(case_id, 0.0) + rank
+        # Those of their cases in queryset, by key: as a subquery, PostgreSQL would hash every case it selects.
+        for case_id in queryset.filter(pk__in=list(best)).order_by().values_list("pk", flat=True):
+            ranks[case_id] = ranks.get(case_id, 0.0) + best[case_id]
     return sorted(ranks, key=lambda pk: (-ranks[pk], pk))
 
 
@@ -249,10 +253,27 @@ def matching_cases(text, *, pages=None):
     return matches.union(search_pages(pages, text).with_case_id().order_by().values("case_id"))
 
 
+@contextmanager
+def through_index_bitmaps():
+    """Let PostgreSQL read tables only through bitmaps of their indexes within the block.
+
+    PostgreSQL costs `@@` as cheap, not knowing that it decompresses each case's vector and reads each page's
+    from TOAST: for a word in half the cases it reads every published case and tests its vector (0.8-1 s at
+    100,000 cases) instead of reading the rows the GIN index lists (0.1 s), and likewise every page (180 ms
+    at 10,000 pages, against 8 ms); to find the first 500 pages with a word on one page in forty, it reads
+    20,000 pages (55 ms at 200,000 pages, and more the rarer the word).
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        yield
+        # Within an outer transaction (a test's), SET LOCAL would last until that one ends.
+        cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+
+
 def matching_ids(text, *, texts=None):
     """Return the ids of the public cases matching text, or with a matching page in `texts` (PostgreSQL only).
 
-    `texts` are DocumentText rows, e.g. only public ones.
+    `texts` are DocumentText rows whose stored `case_id` may be shown, e.g. selectors.searchable_document_texts().
     """
     text = text[:MAX_QUERY_CHARS]
     query = index_query(text)
@@ -260,21 +281,13 @@ def matching_ids(text, *, texts=None):
         return []
     cases = Case.objects.public().filter(search_vector=query).values_list("pk", flat=True)
     pages = search_pages(DocumentPage.objects.order_by(), text).values_list("document_id", flat=True).distinct()
-    # PostgreSQL costs `@@` as cheap, not knowing that it decompresses each case's vector and reads each page's
-    # from TOAST: for a word in half the cases it reads every published case and tests its vector (0.8-1 s at
-    # 100,000 cases) instead of reading the rows the GIN index lists (0.1 s), and likewise every page (180 ms
-    # at 10,000 pages, against 8 ms). Within these two statements it may read a table only through a bitmap.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+    with through_index_bitmaps():
         ids = set(cases)
         documents = list(pages) if texts is not None else []
-        # Within an outer transaction (a test's), SET LOCAL would last until that one ends.
-        cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
     if texts is not None:
-        # The matching pages' documents first, then which of them are public and their cases: joined the other way
-        # round, PostgreSQL would find the case of every public document before keeping those with a match.
-        case_id = Coalesce("filing__proceeding__case_id", "decision__proceeding__case_id")
-        ids.update(texts.filter(among("pk", documents)).order_by().values_list(case_id, flat=True))
+        # The matching pages' documents first, then which of them are public and their cases, as stored on each:
+        # a common word's 57,000 documents need no join to their filings, decisions, proceedings and cases.
+        ids.update(texts.filter(among("pk", documents)).order_by().values_list("case_id", flat=True))
     return list(ids)
 
 

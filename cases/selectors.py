@@ -673,6 +673,15 @@ def public_document_texts():
     )
 
 
+def searchable_document_texts():
+    """Return the read texts of public documents by their stored case and public state, which search maps to cases.
+
+    Those are kept by every write that can change them (see DocumentTextQuerySet.refresh_placement); the public
+    cases a search lists are still only those of public_cases().
+    """
+    return DocumentText.objects.filter(is_public=True, status=DocumentText.Status.DONE)
+
+
 def public_document_text(kind, pk):
     """Return the read text of a public filing's or decision's document, pages prefetched, or raise Http404."""
     if kind not in ("filing", "decision"):

@@ -184,3 +184,15 @@ def test_scanned_judgment_is_found_in_public_search_only_if_public(
     admin_page = client.get(reverse("admin:cases_documenttext_changelist"), {"q": query}).content.decode()
     hidden_text = DocumentText.objects.get(filing=hidden)
     assert reverse("admin:cases_documenttext_change", args=[hidden_text.pk]) in admin_page
+
+
+def test_ranked_pages_count_only_for_cases_in_the_filtered_list(upload_document):
+    from cases.search import best_matches
+    from cases.selectors import public_cases, public_document_pages
+
+    british = upload_document(b"Judgment on zyxwvut.", case=factories.case(published=True, country="GB"))
+    upload_document(b"Judgment on zyxwvut.", case=factories.case(published=True, country="DE"))
+
+    ranked = best_matches(public_cases().filter(country="GB"), "zyxwvut", pages=public_document_pages())
+
+    assert ranked == [british.proceeding.case_id]

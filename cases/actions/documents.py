@@ -79,6 +79,7 @@ def _queue(text, *, actor, force):
     text.requested_at = timezone.now()
     text.full_clean()
     text.save()
+    DocumentText.objects.filter(pk=text.pk).refresh_placement()
     extract_document_text.delay_on_commit(text.pk, force=force)
     return text
 
@@ -181,6 +182,8 @@ def _store(text, digest, result, *, source):
             DocumentPage(document=text, number=number, text=page) for number, page in enumerate(pages, 1) if page
         )
         index_pages(text)
+    # A text read by a backfill was created without them (add_missing_document_texts).
+    DocumentText.objects.filter(pk=text.pk).refresh_placement()
     if text.status == DocumentText.Status.FAILED:
         logger.warning("Could not read %s (%s): %s %s", text.file_name, text, text.reason, text.detail)
     _text_changed(text)

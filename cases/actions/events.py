@@ -20,6 +20,7 @@ SEARCH_REFRESH_INLINE = 500
 def case_changed(case_id):
     """Refresh what derives from a case: its latest activity and cached pages now, the rest after commit."""
     refresh_last_activity(case_id)
+    refresh_document_placement(case_id)
     retire_case_pages([case_id])
     transaction.on_commit(lambda: _after_commit(case_id))
     refresh_summary_after_commit(case_id)
@@ -39,6 +40,14 @@ def _refresh_summary(case_id):
 
     refresh_case_facets([case_id])
     public_data_changed()
+
+
+def refresh_document_placement(case_id):
+    """Store the case and public state of its documents' texts, and of those moved out of it, before the commit."""
+    from ..models import DocumentText
+
+    # Now, not after commit: public search reads them, and must not find a document the write made confidential.
+    DocumentText.objects.of_cases([case_id]).refresh_placement()
 
 
 def refresh_last_activity(case_id):

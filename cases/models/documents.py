@@ -76,6 +76,17 @@ class DocumentText(models.Model):
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     extracted_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Derived from the filing or decision (DocumentTextQuerySet.refresh_placement), kept by every write that can
+    # change them, so public search maps matching pages to public cases without joining every record of every case.
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.CASCADE,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("case"),
+    )
+    is_public = models.BooleanField(_("public"), default=False, editable=False)
 
     objects = DocumentTextQuerySet.as_manager()
 

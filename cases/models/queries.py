@@ -1,6 +1,7 @@
 """Querysets with the one definition of what the public may see."""
 
 from django.db import models
+from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 
@@ -53,6 +54,24 @@ class DocumentTextQuerySet(models.QuerySet):
         """Return the texts of public filings' and decisions' documents in published cases."""
         return self.filter(_public_owner("filing") | _public_owner("decision"))
 
+    def of_cases(self, case_ids):
+        """Return the texts of these cases' filings and decisions, and those last stored as theirs (moved since)."""
+        # One set of ids: under OR, PostgreSQL would test every text against the filings and decisions.
+        texts = self.model.objects.order_by()  # SQLite allows no order in a UNION's parts
+        stored = texts.filter(case_id__in=case_ids).values("pk")
+        filed = texts.filter(filing__proceeding__case_id__in=case_ids).values("pk")
+        decided = texts.filter(decision__proceeding__case_id__in=case_ids).values("pk")
+        return self.filter(pk__in=stored.union(filed, decided))
+
+    def refresh_placement(self):
+        """Store each text's case and whether its filing or decision is public in a published case, as they are now."""
+        cases, public = [], []
+        for field in ("filing", "decision"):
+            owner = self.model._meta.get_field(field).related_model.objects.filter(pk=OuterRef(f"{field}_id"))
+            cases.append(Subquery(owner.values("proceeding__case_id")))
+            public.append(Exists(owner.public()))
+        return self.order_by().update(case_id=Coalesce(*cases), is_public=public[0] | public[1])
+
     def to_read(self):
         """Return the texts waiting for a reading: new or replaced documents, and re-readings asked for."""
         return self.filter(
@@ -70,7 +89,5 @@ class DocumentPageQuerySet(models.QuerySet):
         )
 
     def with_case_id(self):
-        """Annotate `case_id`: the case of the filing or decision each page belongs to."""
-        return self.annotate(
-            case_id=Coalesce("document__filing__proceeding__case_id", "document__decision__proceeding__case_id")
-        )
+        """Annotate `case_id`: the case of the filing or decision each page belongs to, as its text stores it."""
+        return self.annotate(case_id=models.F("document__case_id"))
