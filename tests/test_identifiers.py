@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 
 from cases.actions.records import save_record
 from cases.demo import load_demo
-from cases.exports import case_records
 from cases.imports import import_file
 from cases.models import Case, Decision, DecisionIdentifier, ProceedingNumber
+from cases.records import case_records
 from cases.search import refresh_all_search_vectors, refresh_search_vector, search_cases
 from cases.selectors import public_cases
 from tests import factories
