@@ -586,8 +586,8 @@ def _precounted(cases, where):
     [(facet, values)] = where.items()
     if len(values) != 1:
         return None
-    common = FacetCount.objects.filter(facet=facet, value=values[0], cases__gte=settings.FACET_PAIR_MIN_CASES)
-    return FacetPair.objects.filter(key=facet_key(facet, values[0])) if common.exists() else None
+    paired = FacetCount.objects.paired().filter(facet=facet, value=values[0]).exists()
+    return FacetPair.objects.filter(key=facet_key(facet, values[0])) if paired else None
 
 
 def _top_counts(precounted, facet, limit, values=None):

@@ -7,18 +7,15 @@ so nothing read from here can reveal one.
 
 from collections import Counter
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models.functions import Coalesce
 
 from .models import Case, CaseFacets, Challenge, FacetCount, FacetPair, Participation
-from .models.facets import facet_key
+from .models.facets import UNPAIRED, facet_key
 from .models.proceedings import Proceeding
 from .selectors import count_facet_keys
 
 BATCH = 2000
-# Only /stats/ reads it, unfiltered: no list filters by it, so it has no pair counts.
-UNPAIRED = "year_outcome"
 
 
 def _values_by_case(case_ids):
@@ -116,10 +113,8 @@ def _replace(old, new):
 
 
 def _paired():
-    """Return the (facet, value) pairs that keep pair counts: those of at least FACET_PAIR_MIN_CASES cases."""
-    counts = FacetCount.objects.filter(cases__gte=settings.FACET_PAIR_MIN_CASES).exclude(facet=UNPAIRED)
-    counts = counts.exclude(value="")  # an undecided case's outcome: no filter selects it
-    return set(counts.values_list("facet", "value"))
+    """Return the (facet, value) pairs that keep pair counts."""
+    return set(FacetCount.objects.paired().values_list("facet", "value"))
 
 
 def _count_pairs(delta, values, paired, sign):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -31,12 +32,25 @@ def facet_key(facet, value):
     return f"{facet}:{value}"
 
 
+# Only /stats/ reads it, unfiltered: no list filters by it, so it has no pair counts.
+UNPAIRED = "year_outcome"
+
+
+class FacetCountQuerySet(models.QuerySet):
+    def paired(self):
+        """Return the counts of the values that keep FacetPair rows: of at least FACET_PAIR_MIN_CASES cases."""
+        # An undecided case's outcome ("") is no filter's value either.
+        return self.filter(cases__gte=settings.FACET_PAIR_MIN_CASES).exclude(facet=UNPAIRED).exclude(value="")
+
+
 class FacetCount(models.Model):
     """How many published cases have a facet value: the unfiltered counts, recounted as cases change."""
 
     facet = models.CharField(_("facet"), max_length=20)
     value = models.CharField(_("value"), max_length=40, blank=True)
     cases = models.PositiveIntegerField(_("cases"))
+
+    objects = FacetCountQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("facet count")
