@@ -60,6 +60,8 @@ class Server:
             "DATABASE_URL": database_url,
             "CELERY_BROKER_URL": "memory://",
             "LOG_LEVEL": "WARNING",
+            # wrk is one client address: the API's per-address limit would answer most of its requests with 429.
+            "API_ANON_RATE": "",
         }
         # Set even when empty: settings would otherwise take CACHE_URL from the worktree's .env file.
         env["CACHE_URL"] = cache_url or ""

@@ -16,6 +16,8 @@ from .models.proceedings import Proceeding
 from .selectors import count_facet_keys
 
 BATCH = 2000
+# The advisory lock key of the summary's counts (any number no other lock of the site uses).
+COUNTS_LOCK = 7_201_301
 
 
 def _values_by_case(case_ids):
@@ -97,6 +99,7 @@ def _replace(old, new):
     changed = sorted(pk for pk in old.keys() | new.keys() if old.get(pk, set()) != new.get(pk, set()))
     if not changed:
         return
+    _lock_counts()
     CaseFacets.objects.filter(case_id__in=changed).delete()
     _write_rows({pk: new[pk] for pk in changed if pk in new})
     paired_before = _paired()
@@ -110,6 +113,17 @@ def _replace(old, new):
     _drop_pairs(paired_before - paired_after)
     for facet, value in sorted(paired_after - paired_before):
         _build_pairs(facet_key(facet, value))
+
+
+def _lock_counts():
+    """Hold the summary's counts until the transaction ends (PostgreSQL; SQLite has one writer at a time).
+
+    A refresh reads which values have pair counts, then moves them: two at once could both see a value cross
+    the threshold and both count its pairs. Taken after the cases' row locks, as by a deletion.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [COUNTS_LOCK])
 
 
 def _paired():
@@ -126,7 +140,6 @@ def _count_pairs(delta, values, paired, sign):
 
 
 def _recount(pairs):
-    # In one order, so that two refreshes at once lock the same rows in the same order.
     for facet, value in sorted(pairs):
         cases = CaseFacets.objects.filter(keys__has_key=facet_key(facet, value)).count()
         if cases:
@@ -136,9 +149,8 @@ def _recount(pairs):
 
 
 _TABLE = connection.ops.quote_name(FacetPair._meta.db_table)
-# Both run on PostgreSQL and SQLite. Each adds to the stored count in the database, so refreshes running at
-# once cannot overwrite each other's changes; they are apart because the proposed row of an upsert must pass
-# the table's check (cases >= 0) even when it only updates.
+# Both run on PostgreSQL and SQLite, adding to the stored counts in the database. They are apart because the
+# proposed row of an upsert must pass the table's check (cases >= 0) even when it only updates.
 _ADD = (
     f"INSERT INTO {_TABLE} (key, facet, value, cases) VALUES {{rows}} "
     f"ON CONFLICT (key, facet, value) DO UPDATE SET cases = {_TABLE}.cases + excluded.cases"
@@ -153,7 +165,7 @@ _SUBTRACT = (
 
 def _add_to_pairs(delta):
     """Move each (key, facet, value) pair count by its delta, deleting counts that reach zero."""
-    rows = sorted(item for item in delta.items() if item[1])  # one lock order, as in _recount
+    rows = [item for item in delta.items() if item[1]]
     emptied = []
     with connection.cursor() as cursor:
         for sql, sign in ((_SUBTRACT, -1), (_ADD, +1)):
@@ -187,8 +199,9 @@ def _build_pairs(key):
 
 def recount_all():
     """Recount every facet value and pair count from the facet rows."""
-    counts = count_facet_keys(CaseFacets.objects.all(), blank=True)
     with transaction.atomic():
+        _lock_counts()
+        counts = count_facet_keys(CaseFacets.objects.all(), blank=True)
         FacetCount.objects.all().delete()
         FacetCount.objects.bulk_create(
             [FacetCount(facet=facet, value=value, cases=n) for facet, value, n in counts], batch_size=5000
