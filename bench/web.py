@@ -36,6 +36,8 @@ DEFAULT_PATHS = [
     ("vendor", "/vendors/fake-vision/"),
 ]
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+# Issue 12: a cached anonymous page at this share of the trivial view's throughput or more.
+CACHED_SHARE = 0.8
 
 
 def free_port():
@@ -179,10 +181,10 @@ def comparisons(results):
             row = index.get((size, "redis", name))
             if row:
                 share = row["rps"] / trivial["rps"]
-                verdict = "meets" if share >= 0.5 else "MISSES"
+                verdict = "meets" if share >= CACHED_SHARE else "MISSES"
                 lines.append(
                     f"- cached {name} at {size:,} cases: {row['rps']:.0f} req/s = {share:.0%} of the trivial view's "
-                    f"{trivial['rps']:.0f} ({verdict} the 50% target)"
+                    f"{trivial['rps']:.0f} ({verdict} the {CACHED_SHARE:.0%} target)"
                 )
     errors = sum(r["errors"] for r in results)
     lines.append(f"- errors across all runs: {errors} ({'meets' if errors == 0 else 'MISSES'} the zero-error target)")
