@@ -9,15 +9,23 @@ write made while Redis is unreachable still retires what it changed, the moment 
 `PublicCacheMiddleware` serves hits first thing, before sessions, CSRF, axes, OTP and locale run. A request
 that carries a session cookie or credentials never gets a cached page, and only anonymous responses of views
 wrapped in `cache_public_page` are stored.
+
+A hit is checked against this process's copy of the versions, not PostgreSQL itself, so it costs one Redis
+round trip and no database query. The copy is bounded: it is read afresh once older than
+PUBLIC_CACHE_STALE_SECONDS, so a page retired by a write in another process (or a worker, or a command) may
+still be served here for at most that long; the writing process drops its copy when the write commits. A page
+built from versions newer than the copy makes the copy be read again at once (versions only grow).
 """
 
 import functools
 import hashlib
 import json
+from time import monotonic
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.db import transaction
 from django.db.models import F, Q
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -27,11 +35,17 @@ from .models import Case, PublicVersion
 
 SITE, LISTS = "site", "lists"
 
+# This process's copy of the versions hits are checked against (names, and ("case", id) for case versions),
+# and when it was started: every value in it was read from PostgreSQL since then.
+_copy = {"since": float("-inf"), "versions": {}}
+
 
 def _bump(*names):
     # Creating missing rows first makes each increment an atomic row update that concurrent writers queue on.
     PublicVersion.objects.bulk_create([PublicVersion(name=name) for name in names], ignore_conflicts=True)
     PublicVersion.objects.filter(name__in=names).update(value=F("value") + 1)
+    # Other processes see the write within PUBLIC_CACHE_STALE_SECONDS; this one at once.
+    transaction.on_commit(forget_versions)
 
 
 def _versions(names):
@@ -125,14 +139,38 @@ def cache_public_page(view):
     return wrapper
 
 
+def forget_versions():
+    """Drop this process's copy of the versions, so the next hit reads them from PostgreSQL."""
+    _copy.update(since=monotonic(), versions={})
+
+
+def _known_versions(keys):
+    """Return the versions of keys from this process's copy, reading what it lacks from PostgreSQL."""
+    if monotonic() - _copy["since"] >= settings.PUBLIC_CACHE_STALE_SECONDS:
+        forget_versions()
+    known = _copy["versions"]
+    names = [key for key in keys if key in (SITE, LISTS) and key not in known]
+    if names:
+        known.update(_versions(names))
+    for key in keys:
+        if key not in known:
+            # A case's version; None once the case is deleted, which leaves none of its pages current.
+            known[key] = Case.objects.filter(pk=key[1]).values_list("public_version", flat=True).first()
+    return {key: known[key] for key in keys}
+
+
 def _fresh(deps):
-    """Tell whether the versions a cached page was built from are still current."""
-    if _versions(list(deps["versions"])) != deps["versions"]:
-        return False
+    """Tell whether the versions a cached page was built from are current, as of PUBLIC_CACHE_STALE_SECONDS ago."""
+    built = dict(deps["versions"])
     if "case" in deps:
         case_id, version = deps["case"]
-        return Case.objects.filter(pk=case_id, public_version=version).exists()
-    return True
+        built[("case", case_id)] = version
+    known = _known_versions(built)
+    if any(value is not None and built[key] > value for key, value in known.items()):
+        # Versions only grow, so this page was built after the copy was read: the copy is out of date.
+        forget_versions()
+        known = _known_versions(built)
+    return known == built
 
 
 class PublicCacheMiddleware:

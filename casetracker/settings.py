@@ -135,6 +135,9 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
+# How long a web process trusts the page versions it last read from PostgreSQL (cases/cache.py): a cached page
+# retired by a write in another process may still be served for this long. 0 reads them on every hit.
+PUBLIC_CACHE_STALE_SECONDS = env.float("PUBLIC_CACHE_STALE_SECONDS", default=1.0)
 # Facet values of at least this many published cases keep precomputed counts of every other value they occur
 # with (cases.models.FacetPair); after changing it, run `manage.py rebuild_case_facets`.
 FACET_PAIR_MIN_CASES = env.int("FACET_PAIR_MIN_CASES", default=1000)

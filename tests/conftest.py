@@ -23,8 +23,14 @@ def english_between_tests():
 @pytest.fixture(autouse=True)
 def public_pages_uncached(settings):
     """Serve public pages uncached even when CACHE_URL is set (as in CI): tests make data without the commit
-    that would invalidate cached copies. tests/test_public_cache.py turns caching on to test it."""
+    that would invalidate cached copies. tests/test_public_cache.py turns caching on to test it.
+
+    Also start without a copy of the page versions (cases.cache): the last test's were rolled back, and a
+    copy holding higher versions than the database would take every page for stale."""
+    from cases.cache import forget_versions
+
     settings.CACHE_URL = ""
+    forget_versions()
 
 
 @pytest.fixture

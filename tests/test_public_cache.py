@@ -1,5 +1,6 @@
 import datetime
 import uuid
+from time import monotonic
 from unittest import mock
 
 import pytest
@@ -12,6 +13,7 @@ from django_otp.middleware import OTPMiddleware
 from cases.actions.events import case_changed
 from cases.actions.publishing import unpublish_case
 from cases.actions.records import save_record
+from cases.cache import retire_case_pages, retire_list_pages
 from cases.models import Challenge, Deployment, PublicVersion, System, Technology, Vendor
 from cases.summary import rebuild_case_facets
 
@@ -277,7 +279,7 @@ def test_a_hit_is_served_before_sessions_locale_csrf_and_otp_run(client, django_
         mock.patch.object(LocaleMiddleware, "process_request", refused),
         mock.patch.object(CsrfViewMiddleware, "process_request", refused),
         mock.patch.object(OTPMiddleware, "__call__", refused),
-        django_assert_max_num_queries(2),  # the versions the page was built from, checked in PostgreSQL
+        django_assert_max_num_queries(2),  # the first hit reads the versions into this process's copy
     ):
         hit = client.get(case.get_absolute_url())
     assert hit.status_code == 200 and hit.content == first.content
@@ -327,3 +329,45 @@ def test_a_document_read_again_refreshes_its_case_page_text_view_and_search(
     assert "1 case" in client.get("/cases/", search).content.decode()
     # Only what shows the document is retired: another case's page stays cached.
     assert "Other case" in client.get(other.get_absolute_url()).content.decode()
+
+
+def test_a_hit_reads_no_database_while_the_copy_of_the_versions_is_fresh(client, django_assert_num_queries):
+    case = f.case(published=True, title="Cached case")
+    urls = [case.get_absolute_url(), "/cases/"]
+    for url in urls:
+        client.get(url)  # built
+        client.get(url)  # the first hit reads the versions it needs
+    with django_assert_num_queries(0):
+        for url in urls:
+            assert "Cached case" in client.get(url).content.decode()
+
+
+def test_a_write_elsewhere_reaches_hits_within_the_stale_seconds(client, settings):
+    settings.PUBLIC_CACHE_STALE_SECONDS = 2
+    case = f.case(published=True, title="Original title")
+    urls = [case.get_absolute_url(), "/cases/"]
+    for url in urls:
+        client.get(url)
+        client.get(url)
+    rename(case, "Renamed title")
+    retire_case_pages([case.pk])  # as another process would: no commit of its reaches this process's copy
+    for url in urls:
+        assert "Original title" in client.get(url).content.decode(), url
+    later = monotonic() + settings.PUBLIC_CACHE_STALE_SECONDS
+    with mock.patch("cases.cache.monotonic", return_value=later):
+        for url in urls:
+            assert "Renamed title" in client.get(url).content.decode(), url
+
+
+def test_a_page_built_from_newer_versions_refreshes_the_copy(client, django_assert_num_queries):
+    case = f.case(published=True, title="Original title")
+    client.get("/cases/")
+    client.get("/cases/")
+    rename(case, "Renamed title")
+    retire_list_pages()  # elsewhere, as above
+    assert "Original title" in client.get("/cases/").content.decode()
+    # A page built now reads the versions from PostgreSQL, so they are newer than the copy the hits use...
+    assert "Renamed title" in client.get("/cases/?sort=title").content.decode()
+    with django_assert_num_queries(1):  # ...which its first hit reads again, rather than rebuild it
+        assert "Renamed title" in client.get("/cases/?sort=title").content.decode()
+    assert "Renamed title" in client.get("/cases/").content.decode()
