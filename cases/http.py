@@ -3,7 +3,8 @@
 What anonymous visitors get from the public site and the API is the same for all of them, so it is marked
 `public` with `max-age` and `stale-while-revalidate`, and gets a Last-Modified time. Django's
 ConditionalGetMiddleware, just above this one, adds the ETag and answers If-None-Match and If-Modified-Since
-with 304. Anything a signed-in user gets is `private, no-store`.
+with 304. Anything a signed-in user gets is `private, no-store`. A page served from the public page cache
+(cases/cache.py) already carries its ETag and Last-Modified, fetched with it.
 """
 
 import time

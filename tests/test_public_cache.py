@@ -371,3 +371,16 @@ def test_a_page_built_from_newer_versions_refreshes_the_copy(client, django_asse
     with django_assert_num_queries(1):  # ...which its first hit reads again, rather than rebuild it
         assert "Renamed title" in client.get("/cases/?sort=title").content.decode()
     assert "Renamed title" in client.get("/cases/").content.decode()
+
+
+def test_a_hit_carries_its_stored_etag_and_the_shared_last_modified(client):
+    case = f.case(published=True, title="Cached case")
+    first = client.get(case.get_absolute_url())
+    refused = mock.Mock(side_effect=AssertionError("ran for a cache hit"))
+    with (
+        mock.patch("django.middleware.http.set_response_etag", refused),
+        mock.patch("cases.http.public_data_changed_at", refused),
+    ):
+        hit = client.get(case.get_absolute_url())
+        assert client.get(case.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert (hit["ETag"], hit["Last-Modified"]) == (first["ETag"], first["Last-Modified"])
