@@ -111,7 +111,7 @@ class CaseFilter(filters.FilterSet):
         # Match once through the search index and keep the ids: the page's count and rows then read those cases
         # by primary key, instead of joining the matches to every public case twice more. Ranking waits until
         # every filter has applied (filter_queryset), so the ranked few are among the cases listed.
-        ids = matching_ids(text, texts=selectors.searchable_document_texts())
+        ids = matching_ids(selectors.public_cases(), text, texts=selectors.searchable_document_texts())
         self.search_ids = ids  # the facet counts count within them too
         return queryset.filter(selectors.among("pk", ids))
 
