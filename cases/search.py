@@ -213,7 +213,9 @@ def search_documents(texts, text):
 
 
 def best_matches(queryset, text, *, pages=None):
-    """Return the ids of the matching cases in queryset that are ranked, most relevant first (PostgreSQL only).
+    """Return the ids of the cases in queryset that are ranked, most relevant first (PostgreSQL only).
+
+    queryset holds only text's matches: it is filtered by matching_ids' ids, and perhaps more.
 
     A case's relevance is its own rank plus that of its best page among `pages` (DocumentPage rows): a page's
     words weigh least (D), so one long document cannot outweigh a case whose title matches. Ranking reads each
@@ -238,7 +240,9 @@ def best_matches(queryset, text, *, pages=None):
         .order_by("-title_rank", "pk")
         .values("pk")[:RANKED_MATCHES]
     )
-    recent = queryset.filter(search_vector=query).order_by(*RECENT).values("pk")[:RANKED_MATCHES]
+    # Read off the activity index, checking each case against the matches' ids rather than testing its vector:
+    # for a rare word, thousands of vectors.
+    recent = queryset.order_by(*RECENT).values("pk")[:RANKED_MATCHES]
     own = Case.objects.filter(pk__in=titled.union(recent)).annotate(rank=SearchRank(F("search_vector"), rank_query))
     ranks = dict(own.values_list("pk", "rank"))
     if pages is not None:
