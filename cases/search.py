@@ -29,6 +29,8 @@ MAX_QUERY_CHARS = 200
 # How many of a search's matching cases, per kind, and matching pages are ranked (see best_matches).
 RANKED_MATCHES = 100
 RANKED_PAGES = 500
+# Up to this many matches, best_matches finds the most recent by their ids.
+FEW_MATCHES = 5000
 # The order of the public list by latest activity, read off its index (case_public_activity_idx).
 RECENT = (F("last_activity_on").desc(nulls_last=True), "title", "pk")
 # What the plain substring search scans where there is no full-text index (SQLite).
@@ -212,10 +214,12 @@ def search_documents(texts, text):
     return texts.filter(search_vector=query) if query is not None else texts.none()
 
 
-def best_matches(queryset, text, *, pages=None):
-    """Return the ids of the cases in queryset that are ranked, most relevant first (PostgreSQL only).
+def best_matches(queryset, text, *, matches=None, pages=None):
+    """Return the ids of text's matches among queryset that are ranked, most relevant first (PostgreSQL only).
 
-    queryset holds only text's matches: it is filtered by matching_ids' ids, and perhaps more.
+    queryset holds the cases every other filter leaves; matches are text's matches (matching_ids), if known.
+    Neither query below needs them all: a title match is a match, and so is a page's case. Passed to PostgreSQL,
+    50,000 ids cost 40 ms of planning per statement.
 
     A case's relevance is its own rank plus that of its best page among `pages` (DocumentPage rows): a page's
     words weigh least (D), so one long document cannot outweigh a case whose title matches. Ranking reads each
@@ -240,9 +244,13 @@ def best_matches(queryset, text, *, pages=None):
         .order_by("-title_rank", "pk")
         .values("pk")[:RANKED_MATCHES]
     )
-    # Read off the activity index, checking each case against the matches' ids rather than testing its vector:
-    # for a rare word, thousands of vectors.
-    recent = queryset.order_by(*RECENT).values("pk")[:RANKED_MATCHES]
+    # Read off the activity index, testing each case: by id when there are few matches (else thousands of vectors
+    # are tested before a hundred match), by its vector when a match comes every few cases.
+    if matches is not None and len(matches) <= FEW_MATCHES:
+        recent = queryset.filter(among("pk", matches))
+    else:
+        recent = queryset.filter(search_vector=query)
+    recent = recent.order_by(*RECENT).values("pk")[:RANKED_MATCHES]
     own = Case.objects.filter(pk__in=titled.union(recent)).annotate(rank=SearchRank(F("search_vector"), rank_query))
     ranks = dict(own.values_list("pk", "rank"))
     if pages is not None:
@@ -329,8 +337,9 @@ def search_cases(queryset, text, *, texts=None, pages=None):
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        found = queryset.filter(among("pk", matching_ids(queryset, text, texts=texts)))
-        return ranked_by(found, best_matches(found, text, pages=pages))
+        ids = matching_ids(queryset, text, texts=texts)
+        found = queryset.filter(among("pk", ids))
+        return ranked_by(found, best_matches(queryset, text, matches=ids, pages=pages))
     # A confidential decision's citation must not find its case.
     matches = Q(proceedings__decisions__is_public=True, proceedings__decisions__identifiers__value__icontains=text)
     for field in FALLBACK_FIELDS:
