@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Window
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.html import escape
@@ -12,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 from .models import Decision, DocumentPage, DocumentText
-from .search import CONFIGS, search_query
+from .search import CONFIGS, any_word_query, search_query
 
 HITS_PER_CASE = 2
 # Private-use characters mark the matched words in ts_headline's output, which is escaped before they become <mark>.
@@ -28,11 +29,25 @@ def page_vector(text):
     return vector
 
 
+# Every distinct lexeme of a document's pages, as one vector without positions (migration 0016 has a copy).
+DOCUMENT_LEXEMES = (
+    "(SELECT array_to_tsvector(array_agg(DISTINCT lexeme)) FROM cases_documentpage AS page,"
+    " unnest(tsvector_to_array(page.search_vector)) AS lexeme WHERE page.document_id = cases_documenttext.id)"
+)
+
+
 def index_pages(text):
-    """Compute the search vectors of one document's pages (PostgreSQL only)."""
+    """Compute the search vectors of one document's pages, then the document's own (PostgreSQL only)."""
     if connection.vendor != "postgresql":
         return
     text.pages.update(search_vector=page_vector("text"))
+    index_documents(DocumentText.objects.filter(pk=text.pk))
+
+
+def index_documents(texts):
+    """Compute the search vectors of texts (DocumentText rows) from their pages' (PostgreSQL only)."""
+    if connection.vendor == "postgresql":
+        texts.update(search_vector=RawSQL(DOCUMENT_LEXEMES, []))
 
 
 @dataclass(frozen=True)
@@ -54,21 +69,28 @@ class PageHit:
 def document_hits(pages, case_ids, text):
     """Return {case_id: [PageHit, ...]} for the best-matching pages of these cases, best first (PostgreSQL only).
 
-    `pages` decides what may be shown: DocumentPage.objects.public() for the public.
+    `pages` decides what may be shown: DocumentPage.objects.public() for the public. A document matches when
+    it holds all the words (search.matching_ids), not always on one page: the pages that match the whole query
+    come first, then those that rank best for any of its words.
     """
     if connection.vendor != "postgresql" or not case_ids or not text:
         return {}
-    query = search_query(text)
+    query, any_word = search_query(text), any_word_query(text)
+    if any_word is None:
+        return {}
+    # ts_rank ignores phrases: the pages that match the whole query come first, then the best of the rest.
+    best_first = [
+        ExpressionWrapper(Q(search_vector=query), output_field=BooleanField()).desc(),
+        SearchRank(F("search_vector"), any_word).desc(),
+    ]
     # The documents of these cases first, through their stored case, then their pages by document: were the pages'
     # documents a subquery, PostgreSQL would guess how many pages match the words, and for a common word read
     # every page's vector instead of these few documents' pages.
     texts = DocumentText.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
     best = (
         pages.with_case_id()
-        .filter(document__in=list(texts), search_vector=query)
-        .annotate(
-            place=Window(RowNumber(), partition_by=F("case_id"), order_by=SearchRank(F("search_vector"), query).desc())
-        )
+        .filter(document__in=list(texts), search_vector=any_word)
+        .annotate(place=Window(RowNumber(), partition_by=F("case_id"), order_by=best_first))
         .filter(place__lte=HITS_PER_CASE)
         .order_by()
         .values_list("pk", flat=True)
@@ -79,13 +101,12 @@ def document_hits(pages, case_ids, text):
         .filter(pk__in=list(best))
         .select_related("document__filing", "document__decision")
         .annotate(
-            rank=SearchRank(F("search_vector"), query),
             # The Russian configuration stems Latin words with the English stemmer, so it suits both languages.
             headline=SearchHeadline(
-                "text", query, config="russian", start_sel=START, stop_sel=STOP, max_words=30, min_words=12
+                "text", any_word, config="russian", start_sel=START, stop_sel=STOP, max_words=30, min_words=12
             ),
         )
-        .order_by("case_id", "-rank", "pk")
+        .order_by("case_id", *best_first, "pk")
     )
     hits = {}
     for page in rows:

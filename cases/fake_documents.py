@@ -2,7 +2,8 @@
 
 `write_document_pages()` gives some of a batch's filings and decisions a read document, about pages_per_case
 pages per case on average, written with bulk_create and with each page's search vector computed in the same
-INSERT (the expression the site uses), so no row is written twice.
+INSERT (the expression the site uses), so no page is written twice; each document's vector is then gathered
+from its pages' in one UPDATE per batch.
 """
 
 import itertools
@@ -13,7 +14,7 @@ from django.db import connection, reset_queries
 from django.db.models import TextField, Value
 from django.utils import timezone
 
-from .document_search import page_vector
+from .document_search import index_documents, page_vector
 from .models import Decision, DocumentPage, DocumentText, Filing
 
 PAGE_BATCH = 1000
@@ -161,6 +162,7 @@ def write_document_pages(rng, cases, pages_per_case):
                 _insert(pages)
                 pages = []
     _insert(pages)
+    index_documents(DocumentText.objects.filter(pk__in=[text.pk for text in texts]))
     return sum(page_counts)
 
 

@@ -94,6 +94,8 @@ class CaseFilter(filters.FilterSet):
     ordered = True
     # The ids of a search's ranked matches, best first, once .qs is sorted by relevance (PostgreSQL).
     ranked = None
+    # The ids of a search's matches, once .qs has searched (PostgreSQL).
+    search_ids = None
 
     class Meta:
         model = Case
@@ -111,7 +113,7 @@ class CaseFilter(filters.FilterSet):
         # Match once through the search index and keep the ids: the page's count and rows then read those cases
         # by primary key, instead of joining the matches to every public case twice more. Ranking waits until
         # every filter has applied (filter_queryset), so the ranked few are among the cases listed.
-        ids = matching_ids(text, texts=selectors.searchable_document_texts())
+        ids = matching_ids(selectors.public_cases(), text, texts=selectors.searchable_document_texts())
         self.search_ids = ids  # the facet counts count within them too
         return queryset.filter(selectors.among("pk", ids))
 
@@ -144,16 +146,23 @@ class CaseFilter(filters.FilterSet):
         return queryset
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        # The search last, so ranking can pick its candidates among the cases every other filter leaves.
+        for name, value in data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        unsearched = queryset
+        queryset = self.filters["q"].filter(queryset, data.get("q"))
         if not self.ordered:
             return queryset.order_by()  # not even the model's default: the caller orders, or only counts
-        data = self.form.cleaned_data
         sort = data.get("sort") or (Sort.RELEVANCE if data.get("q") else Sort.ACTIVITY)
         if sort == Sort.RELEVANCE:
             # Relevance needs a search rank; without a query fall back to activity.
             if data.get("q") and connection.vendor == "postgresql":
                 # Kept: the list reads its first pages by these ids rather than sorting every match by rank.
-                self.ranked = best_matches(queryset, data["q"].strip(), pages=selectors.public_document_pages())
+                self.ranked = best_matches(
+                    unsearched, data["q"].strip(), matches=self.search_ids, pages=selectors.public_document_pages()
+                )
                 queryset = ranked_by(queryset, self.ranked)
             if "rank" in queryset.query.annotations:
                 return queryset.order_by("-rank", "title", "pk")

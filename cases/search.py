@@ -11,6 +11,8 @@ too, so Попова finds Popova and NtechLab finds НтехЛаб. Other datab
 case-insensitive substring search.
 """
 
+import functools
+import re
 from contextlib import contextmanager
 
 from django.contrib.postgres.fields import ArrayField
@@ -27,6 +29,8 @@ MAX_QUERY_CHARS = 200
 # How many of a search's matching cases, per kind, and matching pages are ranked (see best_matches).
 RANKED_MATCHES = 100
 RANKED_PAGES = 500
+# Up to this many matches, best_matches finds the most recent by their ids.
+FEW_MATCHES = 5000
 # The order of the public list by latest activity, read off its index (case_public_activity_idx).
 RECENT = (F("last_activity_on").desc(nulls_last=True), "title", "pk")
 # What the plain substring search scans where there is no full-text index (SQLite).
@@ -150,6 +154,31 @@ def index_query(text):
     `search_query` ORs the same word four times when the configurations agree on it; PostgreSQL then guesses
     four times as many matches as there are and scans every case instead of reading the GIN index.
     """
+    return _raw_query(_query_parts(text))
+
+
+def lexeme_query(text):
+    """Return index_query(text) with its phrases loosened to "all these words", or None (PostgreSQL only).
+
+    For the position-less vectors of whole documents (DocumentText.search_vector), on which no phrase matches.
+    """
+    return _raw_query([_PHRASE_OPERATOR.sub(lambda match: match.group(1) or "&", part) for part in _query_parts(text)])
+
+
+def any_word_query(text):
+    """Return a query matching any one of the words of index_query(text), or None (PostgreSQL only)."""
+    words = dict.fromkeys(word for part in _query_parts(text) for word in _QUOTED_WORD.findall(part))
+    return _raw_query(list(words))
+
+
+# In a tsquery's text, a quoted lexeme (kept as it is) or a phrase operator such as <-> or <2>.
+_PHRASE_OPERATOR = re.compile(r"('(?:[^']|'')*')|<(?:\d+|-)>")
+_QUOTED_WORD = re.compile(r"'(?:[^']|'')*'")
+
+
+@functools.lru_cache(maxsize=256)
+def _query_parts(text):
+    """Return the distinct tsquery texts that text becomes in every configuration and as transliteration keys."""
     text = text[:MAX_QUERY_CHARS]
     pairs = [(config, text) for config in CONFIGS] + [("simple", search_key(text))]
     with connection.cursor() as cursor:
@@ -158,7 +187,10 @@ def index_query(text):
             " FROM unnest(%s::text[], %s::text[]) AS asked(config, text)",
             [[config for config, _ in pairs], [text for _, text in pairs]],
         )
-        parts = sorted(part for (part,) in cursor.fetchall() if part)
+        return tuple(sorted(part for (part,) in cursor.fetchall() if part))
+
+
+def _raw_query(parts):
     if not parts:
         return None
     # The parts are normalised already; the "simple" configuration only lowercases them again.
@@ -173,8 +205,21 @@ def search_pages(pages, text):
     return pages.filter(text__icontains=text)
 
 
-def best_matches(queryset, text, *, pages=None):
-    """Return the ids of the matching cases in queryset that are ranked, most relevant first (PostgreSQL only).
+def search_documents(texts, text):
+    """Filter DocumentText rows to those holding all of text's words (full-text search; substrings off PostgreSQL)."""
+    text = text.strip()[:MAX_QUERY_CHARS]
+    if connection.vendor != "postgresql":
+        return texts.filter(pk__in=DocumentPage.objects.filter(text__icontains=text).values("document_id"))
+    query = lexeme_query(text)
+    return texts.filter(search_vector=query) if query is not None else texts.none()
+
+
+def best_matches(queryset, text, *, matches=None, pages=None):
+    """Return the ids of text's matches among queryset that are ranked, most relevant first (PostgreSQL only).
+
+    queryset holds the cases every other filter leaves; matches are text's matches (matching_ids), if known.
+    Neither query below needs them all: a title match is a match, and so is a page's case. Passed to PostgreSQL,
+    50,000 ids cost 40 ms of planning per statement.
 
     A case's relevance is its own rank plus that of its best page among `pages` (DocumentPage rows): a page's
     words weigh least (D), so one long document cannot outweigh a case whose title matches. Ranking reads each
@@ -199,7 +244,13 @@ def best_matches(queryset, text, *, pages=None):
         .order_by("-title_rank", "pk")
         .values("pk")[:RANKED_MATCHES]
     )
-    recent = queryset.filter(search_vector=query).order_by(*RECENT).values("pk")[:RANKED_MATCHES]
+    # Read off the activity index, testing each case: by id when there are few matches (else thousands of vectors
+    # are tested before a hundred match), by its vector when a match comes every few cases.
+    if matches is not None and len(matches) <= FEW_MATCHES:
+        recent = queryset.filter(among("pk", matches))
+    else:
+        recent = queryset.filter(search_vector=query)
+    recent = recent.order_by(*RECENT).values("pk")[:RANKED_MATCHES]
     own = Case.objects.filter(pk__in=titled.union(recent)).annotate(rank=SearchRank(F("search_vector"), rank_query))
     ranks = dict(own.values_list("pk", "rank"))
     if pages is not None:
@@ -240,19 +291,6 @@ def ranked_by(queryset, best):
     return queryset.annotate(rank=models.Case(models.When(among("pk", best), then=place), default=Value(0)))
 
 
-def matching_cases(text, *, pages=None):
-    """Return a values("pk") queryset of the cases matching text, or of their pages among `pages` (PostgreSQL)."""
-    # The same matches as search_query(text, transliterated=True), which ranks them, but estimated right.
-    query = index_query(text[:MAX_QUERY_CHARS])
-    found = Case.objects.filter(search_vector=query) if query is not None else Case.objects.none()
-    if pages is None:
-        return found.order_by().values("pk")
-    # One set of ids, not "matches OR in the pages' cases": under OR, PostgreSQL checks each case against the
-    # pages' cases one by one once they outgrow work_mem, where a set can be joined at any size.
-    matches = found.order_by().values("pk")
-    return matches.union(search_pages(pages, text).with_case_id().order_by().values("case_id"))
-
-
 @contextmanager
 def through_index_bitmaps():
     """Let PostgreSQL read tables only through bitmaps of their indexes within the block.
@@ -270,39 +308,38 @@ def through_index_bitmaps():
         cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
 
 
-def matching_ids(text, *, texts=None):
-    """Return the ids of the public cases matching text, or with a matching page in `texts` (PostgreSQL only).
+def matching_ids(cases, text, *, texts=None):
+    """Return the ids of the cases among `cases` matching text, and of those whose documents in `texts` do (PostgreSQL).
 
     `texts` are DocumentText rows whose stored `case_id` may be shown, e.g. selectors.searchable_document_texts().
+    A document matches when it holds all the words, on one page or across its pages (a quoted phrase: its words).
     """
     text = text[:MAX_QUERY_CHARS]
     query = index_query(text)
     if query is None:
         return []
-    cases = Case.objects.public().filter(search_vector=query).values_list("pk", flat=True)
-    pages = search_pages(DocumentPage.objects.order_by(), text).values_list("document_id", flat=True).distinct()
     with through_index_bitmaps():
-        ids = set(cases)
-        documents = list(pages) if texts is not None else []
-    if texts is not None:
-        # The matching pages' documents first, then which of them are public and their cases, as stored on each:
-        # a common word's 57,000 documents need no join to their filings, decisions, proceedings and cases.
-        ids.update(texts.filter(among("pk", documents)).order_by().values_list("case_id", flat=True))
+        ids = set(cases.filter(search_vector=query).order_by().values_list("pk", flat=True))
+        if texts is not None:
+            # Each document's words in one vector, and its case as stored on it: a common word's 57,000
+            # documents need neither their million pages read nor a join to their filings, proceedings and cases.
+            ids.update(search_documents(texts, text).order_by().values_list("case_id", flat=True))
     return list(ids)
 
 
-def search_cases(queryset, text, *, pages=None):
-    """Filter queryset to cases matching text; on PostgreSQL also annotate `rank` (see ranked_by).
+def search_cases(queryset, text, *, texts=None, pages=None):
+    """Filter queryset to cases matching text, or holding a document in `texts` that does; rank them (PostgreSQL).
 
-    `pages` (DocumentPage rows, e.g. only public ones) also makes a case match when one of its pages does,
-    and adds to its rank.
+    On PostgreSQL each case is annotated with its `rank` (see ranked_by), to which its best pages among `pages`
+    (DocumentPage rows) add. Elsewhere a case also matches when one of `pages` contains the text.
     """
     text = text[:MAX_QUERY_CHARS]
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        found = queryset.filter(pk__in=matching_cases(text, pages=pages))
-        return ranked_by(found, best_matches(found, text, pages=pages))
+        ids = matching_ids(queryset, text, texts=texts)
+        found = queryset.filter(among("pk", ids))
+        return ranked_by(found, best_matches(queryset, text, matches=ids, pages=pages))
     # A confidential decision's citation must not find its case.
     matches = Q(proceedings__decisions__is_public=True, proceedings__decisions__identifiers__value__icontains=text)
     for field in FALLBACK_FIELDS:

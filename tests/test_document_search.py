@@ -47,6 +47,38 @@ def test_public_document_text_is_found_with_a_snippet_that_says_where(client, up
     assert [case["title"] for case in api["results"]] == ["X v Y"]
 
 
+SPREAD = [
+    "The cameras were installed in every metro station.",
+    "Nothing of note on this page.",
+    "The court found the retention of the footage unlawful.",
+]
+
+
+def test_a_document_matches_when_its_pages_hold_the_words_between_them(client, upload_document):
+    filing = upload_document(samples.text_pdf(SPREAD), "judgment.pdf", case=factories.case(published=True, title="Ours"))
+
+    page = case_list(client, "cameras retention")
+
+    assert "Ours" in page
+    text_url = reverse("cases:document_text", args=["filing", filing.pk])
+    assert f'href="{text_url}#page-1"' in page and f'href="{text_url}#page-3"' in page
+    assert "<mark>cameras</mark>" in page and "<mark>retention</mark>" in page
+    api = client.get("/api/v1/documents/", {"q": "cameras retention"}).json()["results"]
+    assert [document["id"] for document in api] == [DocumentText.objects.get(filing=filing).pk]
+    assert "0 cases" in case_list(client, "cameras warrant")
+
+
+def test_a_phrase_finds_a_document_with_its_words_and_quotes_the_page_with_the_phrase_first(client, upload_document):
+    pages = ["Impact of the data on the protection of the applicant.", "No data protection impact assessment was made."]
+    filing = upload_document(samples.text_pdf(pages), "judgment.pdf", case=factories.case(published=True))
+
+    response = client.get(reverse("cases:case_list"), {"q": '"data protection"'})
+
+    [hits] = [case.document_hits for case in response.context["page"].object_list]
+    assert [hit.number for hit in hits] == [2, 1]
+    assert hits[0].owner_id == filing.pk
+
+
 def test_words_are_matched_by_stem_in_english_and_russian(client, upload_document):
     upload_document("Суд признал незаконной обработку биометрических персональных данных.".encode())
 

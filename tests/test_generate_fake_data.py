@@ -129,9 +129,13 @@ def test_generate_fake_documents_gives_cases_without_documents_pages_and_keeps_t
     assert not _cases_with_documents(DocumentText.objects.exclude(pk__in=before)) & had
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'document_page_search_gin'")
-            assert cursor.fetchone()  # dropped for the load, built again after it
+            cursor.execute(
+                "SELECT count(*) FROM pg_indexes"
+                " WHERE indexname IN ('document_page_search_gin', 'document_text_search_gin')"
+            )
+            assert cursor.fetchone() == (2,)  # dropped for the load, built again after it
         assert not DocumentPage.objects.filter(search_vector__isnull=True).exists()
+        assert not DocumentText.objects.filter(search_vector__isnull=True).exists()
 
 
 def test_generate_fake_documents_refuses_no_pages():

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from .. import exports, records, selectors
 from ..filters import Q_MAX_LENGTH, CaseFilter, CaseSelection
 from ..models import Deployment, DocumentText, System, Vendor
-from ..search import search_pages
+from ..search import search_documents
 from . import schema  # noqa: F401  (registers the OpenAPI extensions)
 from .pagination import CaseCursorPagination, PublicCursorPagination
 from .renderers import CSVRenderer, JSONLinesRenderer
@@ -351,8 +351,7 @@ class DocumentFilter(filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        pages = selectors.public_document_pages()
-        return queryset.filter(pk__in=search_pages(pages, value.strip()).values("document_id"))
+        return queryset.filter(pk__in=search_documents(selectors.searchable_document_texts(), value).values("pk"))
 
     def filter_case(self, queryset, name, value):
         return queryset.filter(Q(filing__proceeding__case__slug=value) | Q(decision__proceeding__case__slug=value))

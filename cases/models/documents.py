@@ -87,6 +87,9 @@ class DocumentText(models.Model):
         verbose_name=_("case"),
     )
     is_public = models.BooleanField(_("public"), default=False, editable=False)
+    # Every word of its pages, without positions (document_search.index_documents): public search finds the
+    # documents holding all of a query's words through this one GIN index instead of reading every matching page.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = DocumentTextQuerySet.as_manager()
 

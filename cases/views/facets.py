@@ -60,7 +60,7 @@ def _case_filter_ids(filterset):
         ids = None
         if data.get("q") and not any(data.get(field) for field in CASE_FILTERS if field != "q"):
             filterset.qs  # noqa: B018 - filtering runs the search, which keeps its matches (PostgreSQL)
-            ids = getattr(filterset, "search_ids", None)
+            ids = filterset.search_ids
         if ids is None and any(data.get(field) for field in CASE_FILTERS):
             raw = {field: filterset.data[field] for field in CASE_FILTERS if field in filterset.data}
             ids = list(CaseSelection(raw, request=filterset.request).qs.values_list("pk", flat=True))
