@@ -55,7 +55,8 @@ SPREAD = [
 
 
 def test_a_document_matches_when_its_pages_hold_the_words_between_them(client, upload_document):
-    filing = upload_document(samples.text_pdf(SPREAD), "judgment.pdf", case=factories.case(published=True, title="Ours"))
+    case = factories.case(published=True, title="Ours")
+    filing = upload_document(samples.text_pdf(SPREAD), "judgment.pdf", case=case)
 
     page = case_list(client, "cameras retention")
 

@@ -189,9 +189,7 @@ def test_system_vendor_and_deployment_pages(client, world, django_assert_max_num
     assert client.get(world["hidden"].vendor.get_absolute_url()).status_code == 404
 
 
-def test_the_systems_index_lists_public_systems_only_in_bounded_queries(
-    client, world, django_assert_num_queries
-):
+def test_the_systems_index_lists_public_systems_only_in_bounded_queries(client, world, django_assert_num_queries):
     for n in range(5):
         system = System.objects.create(name=f"Published system {n}", vendor=world["vendor"], is_published=True)
         Deployment.objects.create(system=system, operator=world["deployment"].operator, country="RU", city=f"City {n}")
