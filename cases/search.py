@@ -15,6 +15,7 @@ import functools
 import re
 from contextlib import contextmanager
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models, transaction
@@ -318,12 +319,14 @@ def matching_ids(cases, text, *, texts=None):
     query = index_query(text)
     if query is None:
         return []
+    # Each as one array: 57,000 rows through the ORM cost 40 ms in Python.
     with through_index_bitmaps():
-        ids = set(cases.filter(search_vector=query).order_by().values_list("pk", flat=True))
+        ids = set(cases.filter(search_vector=query).aggregate(ids=ArrayAgg("pk", default=[]))["ids"])
         if texts is not None:
             # Each document's words in one vector, and its case as stored on it: a common word's 57,000
             # documents need neither their million pages read nor a join to their filings, proceedings and cases.
-            ids.update(search_documents(texts, text).order_by().values_list("case_id", flat=True))
+            found = search_documents(texts, text).aggregate(ids=ArrayAgg("case_id", default=[]))
+            ids.update(found["ids"])
     return list(ids)
 
 
