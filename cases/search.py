@@ -11,7 +11,6 @@ too, so Попова finds Popova and NtechLab finds НтехЛаб. Other datab
 case-insensitive substring search.
 """
 
-import functools
 import re
 from contextlib import contextmanager
 
@@ -20,6 +19,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models, transaction
 from django.db.models import BigIntegerField, F, Func, IntegerField, Prefetch, Q, TextField, Value
+from django.db.models.functions import Coalesce
 
 from .models import Case, Challenge, Decision, DocumentPage
 from .selectors import among
@@ -177,7 +177,6 @@ _PHRASE_OPERATOR = re.compile(r"('(?:[^']|'')*')|<(?:\d+|-)>")
 _QUOTED_WORD = re.compile(r"'(?:[^']|'')*'")
 
 
-@functools.lru_cache(maxsize=256)
 def _query_parts(text):
     """Return the distinct tsquery texts that text becomes in every configuration and as transliteration keys."""
     text = text[:MAX_QUERY_CHARS]
@@ -188,7 +187,7 @@ def _query_parts(text):
             " FROM unnest(%s::text[], %s::text[]) AS asked(config, text)",
             [[config for config, _ in pairs], [text for _, text in pairs]],
         )
-        return tuple(sorted(part for (part,) in cursor.fetchall() if part))
+        return sorted(part for (part,) in cursor.fetchall() if part)
 
 
 def _raw_query(parts):
@@ -252,7 +251,10 @@ def best_matches(queryset, text, *, matches=None, pages=None):
     else:
         recent = queryset.filter(search_vector=query)
     recent = recent.order_by(*RECENT).values("pk")[:RANKED_MATCHES]
-    own = Case.objects.filter(pk__in=titled.union(recent)).annotate(rank=SearchRank(F("search_vector"), rank_query))
+    # A document's match may have no vector of its own yet (written outside the actions): it ranks 0 here.
+    own = Case.objects.filter(pk__in=titled.union(recent)).annotate(
+        rank=Coalesce(SearchRank(F("search_vector"), rank_query), Value(0.0))
+    )
     ranks = dict(own.values_list("pk", "rank"))
     if pages is not None:
         # The first pages the index yields, of any document, then those of them `pages` and queryset allow: asked
