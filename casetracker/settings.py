@@ -141,8 +141,9 @@ PUBLIC_CACHE_STALE_SECONDS = env.float("PUBLIC_CACHE_STALE_SECONDS", default=1.0
 # Facet values of at least this many published cases keep precomputed counts of every other value they occur
 # with (cases.models.FacetPair); after changing it, run `manage.py rebuild_case_facets`.
 FACET_PAIR_MIN_CASES = env.int("FACET_PAIR_MIN_CASES", default=1000)
-# A search or date range matching more cases than this has its facet counts estimated from this many of them.
-FACET_SAMPLE_CASES = env.int("FACET_SAMPLE_CASES", default=10_000)
+# A search or date range matching more cases than this has its facet counts estimated from this many of them:
+# an even sample of 5,000 is about as precise as the two significant figures the estimates are shown to.
+FACET_SAMPLE_CASES = env.int("FACET_SAMPLE_CASES", default=5_000)
 # Rate limits (django-ratelimit) count in the cache; a Redis outage lets requests through rather than refuse all.
 RATELIMIT_FAIL_OPEN = True
 if not CACHE_URL:
