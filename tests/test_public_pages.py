@@ -227,3 +227,13 @@ def test_facet_counts_ignore_their_own_filter(client, popova):
     assert 'name="status" value="decided"' in html  # Popova is decided too
     html = get(client, reverse("cases:case_list") + "?country=GB")
     assert "Face recognition" not in html.split('id="results-heading"')[0]
+
+
+def test_large_counts_are_grouped_in_the_page_language(client, popova, monkeypatch):
+    monkeypatch.setattr("cases.views.facets.summary_case_count", lambda *args: 45455)
+
+    english = client.get(reverse("cases:case_list")).content.decode()
+    russian = client.get("/ru" + reverse("cases:case_list"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    assert "45,455 cases" in english
+    assert "45\xa0455 дел" in russian
