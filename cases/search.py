@@ -209,7 +209,7 @@ def search_documents(texts, text):
     """Filter DocumentText rows to those holding all of text's words (full-text search; substrings off PostgreSQL)."""
     text = text.strip()[:MAX_QUERY_CHARS]
     if connection.vendor != "postgresql":
-        return texts.filter(pk__in=DocumentPage.objects.filter(text__icontains=text).values("document_id"))
+        return texts.filter(pk__in=search_pages(DocumentPage.objects.all(), text).values("document_id"))
     query = lexeme_query(text)
     return texts.filter(search_vector=query) if query is not None else texts.none()
 

@@ -11,10 +11,7 @@ def narrow(apps, schema_editor):
         # 138 MB and stays in PostgreSQL's buffers. What lists sort by and ranking reads stays in the row (MAIN):
         # sorting a search's matches by title would otherwise fetch every title from TOAST.
         schema_editor.execute("ALTER TABLE cases_case SET (toast_tuple_target = 128)")
-        schema_editor.execute(
-            "ALTER TABLE cases_case "
-            + ", ".join(f"ALTER COLUMN {column} SET STORAGE MAIN" for column in INLINE_COLUMNS)
-        )
+        _store_inline_columns(schema_editor, "MAIN")
         # Existing rows follow only when rewritten; VACUUM FULL locks the table while it runs (about 15 s per
         # 100,000 cases). It leaves no page marked all-visible: the plain VACUUM after it lets index-only scans
         # (the admin's date hierarchy and counts) skip the table again.
@@ -25,10 +22,12 @@ def narrow(apps, schema_editor):
 def widen(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("ALTER TABLE cases_case RESET (toast_tuple_target)")
-        schema_editor.execute(
-            "ALTER TABLE cases_case "
-            + ", ".join(f"ALTER COLUMN {column} SET STORAGE EXTENDED" for column in INLINE_COLUMNS)
-        )
+        _store_inline_columns(schema_editor, "EXTENDED")
+
+
+def _store_inline_columns(schema_editor, storage):
+    columns = ", ".join(f"ALTER COLUMN {column} SET STORAGE {storage}" for column in INLINE_COLUMNS)
+    schema_editor.execute(f"ALTER TABLE cases_case {columns}")
 
 
 class Migration(migrations.Migration):
